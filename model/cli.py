@@ -1,0 +1,121 @@
+"""The ``offshore`` command line.
+
+Bad input (a config error, a bad option) prints one line and exits with status 2,
+leaving nothing behind; an interrupted run exits with 130 and can be resumed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import xarray as xr
+
+from model.config import ConfigError, load_config
+from model.execution import BACKENDS, Execution, default_jobs
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def _fail(message: str) -> None:
+    click.echo(" ".join(message.split()), err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _progress_wanted(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="offshore")
+def main() -> None:
+    """Monte Carlo risk model of the Japan-Korea burden-sharing dilemma over Taiwan."""
+
+
+@main.command()
+@click.argument("config", required=False, type=click.Path(path_type=Path))
+@click.option("--samples", type=click.IntRange(min=1), help="Number of worlds (default: the config's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root random seed (default: the config's).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config key (repeatable).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers (default: all cores).")
+@click.option("--backend", type=click.Choice(BACKENDS), default="loky", show_default=True)
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Existing Dask scheduler (implies --backend dask).")
+@click.option("--target-se", type=click.FloatRange(min=0, min_open=True), help="Stop once headline standard errors are below this.")
+@click.option("--keep-samples", type=click.IntRange(min=0), default=0, help="Keep up to N per-world records in samples.nc.")
+@click.option("--runs-dir", type=click.Path(path_type=Path), default=Path("runs"), show_default=True)
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path), help="Finish an interrupted run directory.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary; print only the run directory.")
+def run(config, samples, seed, overrides, jobs, backend, scheduler, target_se, keep_samples, runs_dir, resume_dir, quiet):
+    """Run CONFIG (default: the shipped baseline) and write runs/<run-id>/."""
+    from model.runner import RunInterrupted, resume_run, start_run
+    from model.simulation import resolve
+    from model.summary import summary_text
+
+    if scheduler:
+        backend = "dask"
+    execution = Execution(
+        backend=backend,
+        jobs=jobs or default_jobs(),
+        scheduler=scheduler,
+        progress=_progress_wanted(quiet),
+        target_se=target_se,
+    )
+    try:
+        if resume_dir is not None:
+            if config or samples or seed is not None or overrides:
+                _fail("error: --resume takes the run directory only (its config is fixed)")
+            result = resume_run(resume_dir, execution)
+        else:
+            loaded = resolve(config, samples, seed, overrides)
+            result = start_run(loaded, execution, runs_dir, keep_samples)
+    except ConfigError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(f"error: {exc}")
+    except RunInterrupted as exc:
+        click.echo(
+            f"interrupted: {exc.chunks_saved} chunks saved; resume with: offshore run --resume {exc.path}",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    if not quiet:
+        click.echo(summary_text(result.dataset))
+        click.echo(f"stopped: {result.manifest.get('stop_reason')}; wall time {result.manifest.get('wall_seconds')} s")
+    click.echo(str(result.path))
+
+
+@main.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config key (repeatable).")
+def validate(config, overrides):
+    """Check CONFIG completely without sampling anything."""
+    try:
+        loaded = load_config(config, overrides)
+    except ConfigError as exc:
+        _fail(str(exc))
+    priors = loaded.priors()
+    uncertain = sum(not p.is_fixed for p in priors.values())
+    click.echo(
+        f"ok: {config}: mode {loaded.config.game.mode}, {len(priors)} parameters "
+        f"({uncertain} uncertain), config hash {loaded.hash}"
+    )
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+def show(run_dir):
+    """Print the summary of a finished run."""
+    from model.summary import summary_text
+
+    results = run_dir / "results.nc"
+    if not results.is_file():
+        _fail(f"error: {run_dir}: no results.nc (not a finished run directory)")
+    with xr.open_dataset(results) as ds:
+        click.echo(summary_text(ds.load()))
+    click.echo(str(run_dir))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

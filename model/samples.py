@@ -1,0 +1,95 @@
+"""Per-world records (``--keep-samples N``): every drawn input and every per-world output.
+
+The first N worlds of a run are re-drawn chunk by chunk (they are the same worlds the
+statistics were computed from, since chunk k is a pure function of the seed and k)
+and appended to ``samples.nc`` along an unlimited ``world`` dimension, so memory holds
+one chunk at a time whatever N is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import netCDF4
+import numpy as np
+
+from model.config import LoadedConfig
+from model.engine import ChunkPlan, draw_worlds, payoffs_of
+from model.equilibria import PROFILES, equilibrium_set_codes, solve_2x2
+from model.gametypes import TYPE_LABELS, player_types
+from model.payoffs import COMPONENTS
+from model.selection import play_probabilities
+
+
+def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple[str, ...], np.ndarray, str]]:
+    """Inputs and outputs of the first ``n`` worlds of chunk ``k``: name -> (dims, values, description)."""
+    config = loaded.config
+    plan = ChunkPlan(config.sampling.samples, config.sampling.chunk_size)
+    draws = draw_worlds(config, loaded.priors(), k, plan.size(k))
+    draws = {key: value[:n] for key, value in draws.items()}
+    worlds, japan, korea = payoffs_of(config, draws, n)
+    solution = solve_2x2(japan, korea)
+    played = play_probabilities(japan, korea, solution, config.game.selection).reshape(n, 4)
+    japan_type, korea_type = player_types(japan, korea)
+    records: dict[str, tuple[tuple[str, ...], np.ndarray, str]] = {
+        f"input:{key}": (("world",), np.asarray(value, dtype=float), key) for key, value in draws.items()
+    }
+    records.update(
+        {
+            "japan_payoff": (("world", "profile"), japan.reshape(n, 4), "Japan's payoff per profile"),
+            "korea_payoff": (("world", "profile"), korea.reshape(n, 4), "Korea's payoff per profile"),
+            "played": (("world", "profile"), played, "probability each profile is played"),
+            "pure_ne": (("world", "profile"), solution.pure.reshape(n, 4).astype(np.int8), "profile is a pure equilibrium"),
+            "eq_set_code": (("world",), equilibrium_set_codes(solution).astype(np.int16), "equilibrium-set bit code"),
+            "japan_type": (("world",), japan_type.astype(np.int16), "index into the game_type labels"),
+            "korea_type": (("world",), korea_type.astype(np.int16), "index into the game_type labels"),
+        }
+    )
+    if worlds is not None:
+        outcomes = np.stack([worlds.holds, worlds.intervenes, worlds.collapses], axis=1)
+        records["outcome"] = (("world", "outcome"), np.einsum("np,nop->no", played, outcomes), "P(holds, US intervenes, collapse)")
+        burden = np.einsum("np,ncpk->nck", played, worlds.burden)
+        records["burden"] = (("world", "country", "component"), burden, "expected burden, USD bn")
+    return records
+
+
+def write_samples(path: Path, loaded: LoadedConfig, keep: int, worlds_done: int) -> int:
+    """Write the first ``min(keep, worlds_done)`` worlds to ``path``; returns how many."""
+    config = loaded.config
+    plan = ChunkPlan(config.sampling.samples, config.sampling.chunk_size)
+    total = min(keep, worlds_done)
+    written = 0
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as nc:
+        nc.createDimension("world", None)
+        nc.createDimension("profile", 4)
+        nc.createDimension("outcome", 3)
+        nc.createDimension("country", 2)
+        nc.createDimension("component", len(COMPONENTS))
+        nc.createDimension("type_label", len(TYPE_LABELS))
+        _labels(nc, "profile", "profile", PROFILES)
+        _labels(nc, "outcome", "outcome", ("deterrence_holds", "us_intervenes", "collapse"))
+        _labels(nc, "country", "country", ("japan", "korea"))
+        _labels(nc, "component", "component", COMPONENTS)
+        _labels(nc, "type_label", "game_type_label", TYPE_LABELS)
+        nc.setncattr("config_hash", loaded.hash)
+        nc.setncattr("seed", config.sampling.seed)
+        variables: dict[str, Any] = {}
+        k = 0
+        while written < total:
+            n = min(plan.size(k), total - written)
+            for name, (dims, values, description) in world_records(loaded, k, n).items():
+                if name not in variables:
+                    var = nc.createVariable(name, values.dtype, dims, zlib=True, complevel=1)
+                    var.setncattr("long_name", description)
+                    variables[name] = var
+                variables[name][written : written + n, ...] = values
+            written += n
+            k += 1
+    return written
+
+
+def _labels(nc: Any, dim: str, name: str, labels: tuple[str, ...]) -> None:
+    var = nc.createVariable(name, str, (dim,))
+    for i, label in enumerate(labels):
+        var[i] = label

@@ -1,0 +1,86 @@
+"""Plain-text summary of a results Dataset, with 95 % confidence intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+Z95 = 1.959963984540054
+
+
+def interval(ds: xr.Dataset, name: str, **index: object) -> tuple[float, float, float]:
+    """Estimate and 95 % normal interval of ``name`` at ``index``."""
+    value = float(ds[name].sel(index)) if index else float(ds[name])
+    se = float(ds[f"{name}_se"].sel(index)) if index else float(ds[f"{name}_se"])
+    return value, value - Z95 * se, value + Z95 * se
+
+
+def fmt_prob(ds: xr.Dataset, name: str, **index: object) -> str:
+    value, lo, hi = interval(ds, name, **index)
+    return f"{value:6.3f}  [{max(lo, 0.0):.3f}, {min(hi, 1.0):.3f}]"
+
+
+def fmt_money(ds: xr.Dataset, name: str, **index: object) -> str:
+    value, lo, hi = interval(ds, name, **index)
+    return f"{value:8.1f}  [{lo:.1f}, {hi:.1f}]"
+
+
+def summary_text(ds: xr.Dataset) -> str:
+    """A readable multi-line summary of a run's headline results."""
+    a = ds.attrs
+    lines = [
+        f"offshore {a.get('version_offshore', '?')} | {a.get('config_source', '?')} | "
+        f"{int(a.get('samples', 0)):,} worlds | seed {a.get('seed')} | sampler {a.get('sampler')} | "
+        f"config {a.get('config_hash')}",
+        f"mode {a.get('mode')} | selection rule {a.get('selection_rule')}"
+        + (f" | US regime {a['us_regime']} | financing {a['financing']}" if "us_regime" in a else ""),
+        "",
+        "Profile (Japan, Korea)   played (95% CI)           pure equilibrium (95% CI)",
+    ]
+    for profile in ds.profile.values:
+        lines.append(
+            f"  {profile}                    {fmt_prob(ds, 'played', profile=profile)}    "
+            f"{fmt_prob(ds, 'pure_ne', profile=profile)}"
+        )
+    lines += ["", "Equilibrium sets (share of worlds)"]
+    order = np.argsort(-ds.eq_set_freq.values, kind="stable")
+    for i in order:
+        if ds.eq_set_freq.values[i] > 0:
+            label = str(ds.eq_set.values[i])
+            lines.append(f"  {label:<28}{fmt_prob(ds, 'eq_set_freq', eq_set=label)}")
+    lines += ["", "Game types, Japan x Korea (most frequent)"]
+    freq = ds.game_type_freq.stack(pair=("japan_type", "korea_type"))
+    top = np.argsort(-freq.values, kind="stable")[:5]
+    for i in top:
+        if freq.values[i] > 0:
+            jt, kt = freq.pair.values[i]
+            lines.append(f"  {jt} x {kt}: {fmt_prob(ds, 'game_type_freq', japan_type=jt, korea_type=kt)}")
+    lines += [
+        "",
+        "Commitment",
+        f"  Korea buck-passes once Japan commits to B   {fmt_prob(ds, 'korea_passes_after_commit')}",
+        f"  Japan as leader commits to B                {fmt_prob(ds, 'leader_chooses_b')}",
+        f"  Committing to B is Japan's best move        {fmt_prob(ds, 'commit_is_best')}",
+    ]
+    if "p_collapse" in ds:
+        lines += [
+            "",
+            "Outcomes (probability, 95% CI)",
+            f"  deterrence holds     {fmt_prob(ds, 'p_deterrence_holds')}",
+            f"  US intervenes        {fmt_prob(ds, 'p_us_intervenes')}",
+            f"  balance collapses    {fmt_prob(ds, 'p_collapse')}",
+            "",
+            f"Burden, USD bn over {a.get('horizon_years', '?')} years   mean (95% CI)            VaR95      CVaR95",
+        ]
+        for country in ds.country.values:
+            var = float(ds.var95.sel(country=country, component="total"))
+            cvar = float(ds.cvar95.sel(country=country, component="total"))
+            lines.append(
+                f"  {country:<8} total          {fmt_money(ds, 'burden', country=country, component='total')}"
+                f"   {var:8.1f}   {cvar:8.1f}"
+            )
+        lines.append("  Japan by component: " + ", ".join(
+            f"{c} {float(ds.burden.sel(country='japan', component=c)):.1f}"
+            for c in ds.component.values if c != "total"
+        ))
+    return "\n".join(lines)

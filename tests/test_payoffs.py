@@ -1,0 +1,101 @@
+"""Structural payoffs: the equations of docs/MODEL.md checked on hand-computed worlds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.config import load_config
+from model.payoffs import COMPONENTS, financing_shares, structural_worlds
+
+BASE = "configs/baseline.toml"
+
+
+def fixed_config(**overrides: float | str):
+    """The baseline with every prior fixed, so one world is fully known."""
+    values = {
+        "game.structural.japan.balancing_cost": 40,
+        "game.structural.korea.balancing_cost": 20,
+        "game.structural.japan.retaliation": 30,
+        "game.structural.korea.retaliation": 10,
+        "game.structural.japan.war_loss": 500,
+        "game.structural.korea.war_loss": 400,
+        "game.structural.japan.collapse_loss": 800,
+        "game.structural.korea.collapse_loss": 450,
+        "game.structural.retaliation_dilution": 0.5,
+        "game.structural.taiwan_deterrent": 30,
+        "game.structural.china_resolve": 80,
+        "game.structural.ptrl_value": 10,
+        "game.structural.delivery_efficiency": 0.5,
+        "game.structural.ptrl_leverage": 2,
+        "game.structural.us.offshore_balancing.threshold": 50,
+    }
+    values.update(overrides)
+    sets = [f"{k}={v}" if not isinstance(v, str) else f'{k}="{v}"' for k, v in values.items()]
+    loaded = load_config(BASE, sets)
+    priors = loaded.priors()
+    draws = {key: np.full(1, prior.value, dtype=float) for key, prior in priors.items()}
+    return loaded.config, draws
+
+
+def test_offshore_balancing_world_by_hand() -> None:
+    config, draws = fixed_config()
+    w = structural_worlds(config, draws, 1)
+    t = config.game.structural.horizon_years
+    # Deterrent per profile: 30 + (40 if J balances) + (20 if K balances) vs resolve 80.
+    np.testing.assert_array_equal(w.holds[0], [True, False, False, False])  # 90, 70, 50, 30
+    # Contribution 60, 40, 20, 0 vs threshold 50: only BB qualifies, and there deterrence holds.
+    np.testing.assert_array_equal(w.intervenes[0], [False, False, False, False])
+    np.testing.assert_array_equal(w.collapses[0], [False, True, True, True])
+    japan = w.burden[0, 0]  # (profile, component)
+    assert japan[0, COMPONENTS.index("defence")] == pytest.approx(t * 40)
+    assert japan[0, COMPONENTS.index("retaliation")] == pytest.approx(t * 30 * 0.5)  # diluted
+    assert japan[1, COMPONENTS.index("retaliation")] == pytest.approx(t * 30)  # alone
+    assert japan[2, COMPONENTS.index("retaliation")] == 0.0
+    assert japan[3, COMPONENTS.index("collapse")] == 800
+    assert w.japan[0, 0, 0] == pytest.approx(-(t * 40 + t * 15))
+    assert w.japan[0, 1, 1] == pytest.approx(-800)
+    assert w.korea[0, 0, 1] == pytest.approx(-450)  # Korea passes, Japan balances alone: collapse
+
+
+def test_threshold_met_means_us_intervenes() -> None:
+    config, draws = fixed_config(**{"game.structural.us.offshore_balancing.threshold": 35})
+    w = structural_worlds(config, draws, 1)
+    np.testing.assert_array_equal(w.intervenes[0], [False, True, False, False])  # only BP: 40 >= 35
+    assert w.burden[0, 0, 1, COMPONENTS.index("war")] == 500
+    assert w.burden[0, 1, 1, COMPONENTS.index("war")] == 400
+
+
+def test_grand_bargain_never_intervenes() -> None:
+    config, draws = fixed_config(**{"policy.us_regime": "grand_bargain"})
+    w = structural_worlds(config, draws, 1)
+    assert not w.intervenes.any()
+
+
+def test_ptrl_money_counts_for_deterrence_and_contribution() -> None:
+    config, draws = fixed_config(**{"policy.financing": "ptrl_japan", "policy.ptrl_share_japan": 1.0,
+                                     "game.structural.china_resolve": 75})
+    w = structural_worlds(config, draws, 1)
+    t = config.game.structural.horizon_years
+    # F = 10, kappa*F = 5: deterrent 95, 75, 55, 35 vs 75 -> BB and BP hold.
+    np.testing.assert_array_equal(w.holds[0], [True, True, False, False])
+    # Contribution c + lambda*F = 60+20, 40+20, 20+20, 0+20 vs 50: PB fails (40), PP fails.
+    np.testing.assert_array_equal(w.intervenes[0], [False, False, False, False])
+    np.testing.assert_allclose(w.burden[0, 0, :, COMPONENTS.index("ptrl")], t * 10)
+    np.testing.assert_allclose(w.burden[0, 1, :, COMPONENTS.index("ptrl")], 0.0)
+
+
+def test_drawdown_counts_for_deterrence_not_contribution() -> None:
+    config, draws = fixed_config(**{"policy.financing": "drawdown", "game.structural.us.offshore_balancing.threshold": 45})
+    w = structural_worlds(config, draws, 1)
+    # Deterrent +5 from the US-paid list, but E is unchanged: BP contribution 40 < 45.
+    np.testing.assert_array_equal(w.intervenes[0], [False, False, False, False])
+    assert w.burden[0, :, :, COMPONENTS.index("ptrl")].sum() == 0.0
+
+
+@pytest.mark.parametrize("financing", ["none", "drawdown", "purl_pooled", "ptrl_japan", "full_pass_through"])
+def test_financing_shares_are_shares(financing: str) -> None:
+    config = load_config(BASE, [f'policy.financing="{financing}"', "policy.ptrl_share_japan=0.3"]).config
+    shares = financing_shares(config.policy)
+    assert all(0.0 <= v <= 1.0 for v in shares.values())
+    assert sum(shares.values()) <= 1.0 + 1e-12

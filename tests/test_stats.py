@@ -1,0 +1,76 @@
+"""Mergeable statistics agree with numpy on the pooled data, whatever the split."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.stats import Counts, Histogram, Moments, merge_stats
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(1, 400), min_size=1, max_size=6), st.integers(0, 2**32 - 1))
+def test_moments_merge_equals_pooled(sizes: list[int], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    parts = [rng.normal(1e3, 5.0, size=(n, 3)) for n in sizes]
+    merged = reduce(Moments.merge, [Moments.of(p) for p in parts])
+    pooled = np.concatenate(parts)
+    assert merged.count == pooled.shape[0]
+    np.testing.assert_allclose(merged.mean, pooled.mean(axis=0), rtol=1e-12)
+    if pooled.shape[0] > 1:
+        np.testing.assert_allclose(merged.variance, pooled.var(axis=0, ddof=1), rtol=1e-9)
+
+
+def test_counts_merge_and_binomial_se() -> None:
+    rng = np.random.default_rng(1)
+    events = rng.random((1000, 2)) < [0.3, 0.9]
+    merged = Counts.of(events[:300]).merge(Counts.of(events[300:]))
+    np.testing.assert_array_equal(merged.counts, events.sum(axis=0))
+    p = events.mean(axis=0)
+    np.testing.assert_allclose(merged.se, np.sqrt(p * (1 - p) / 1000))
+
+
+def test_merge_stats_checks_keys() -> None:
+    a = {"x": Counts.of(np.ones((3, 1), bool))}
+    b = {"y": Counts.of(np.ones((3, 1), bool))}
+    try:
+        merge_stats(a, b)
+    except ValueError as exc:
+        assert "different keys" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("merging mismatched statistics must fail")
+
+
+def test_histogram_quantiles_within_bin_resolution() -> None:
+    rng = np.random.default_rng(7)
+    values = rng.lognormal(np.log(300.0), 0.8, size=(200_000, 2))
+    hist = Histogram.of(values[:50_000]).merge(Histogram.of(values[50_000:]))
+    levels = [0.05, 0.5, 0.95, 0.99]
+    estimate = hist.quantile(levels)
+    exact = np.quantile(values, levels, axis=0).T
+    # A bin spans a factor exp(log(1e9)/20000) ~ 1.001: the estimate is within one bin.
+    np.testing.assert_allclose(estimate, exact, rtol=1.5e-3)
+
+
+def test_histogram_weights_and_zeros() -> None:
+    values = np.array([[0.0], [0.0], [100.0], [200.0]])
+    weights = np.array([[0.5], [0.5], [0.0], [1.0]])
+    hist = Histogram.of(values, weights)
+    assert np.isclose(hist.weights.sum(), 2.0)
+    # Half the weight sits at zero, half at 200: the 0.25-quantile is ~0, the 0.9 ~200.
+    q = hist.quantile([0.25, 0.9])[0]
+    assert q[0] <= 1e-3
+    assert abs(q[1] - 200.0) / 200.0 < 2e-3
+
+
+def test_tail_mean_matches_empirical_cvar() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.gamma(2.0, 100.0, size=(400_000, 1))
+    hist = Histogram.of(values)
+    var = hist.quantile([0.95])[..., 0]
+    tail, _ = hist.tail_mean(var)
+    exact = values[values[:, 0] >= np.quantile(values[:, 0], 0.95), 0].mean()
+    assert abs(tail[0] - exact) / exact < 2e-3
