@@ -1,7 +1,14 @@
 """One chunk of worlds: draw, build payoffs, solve, select, and summarise.
 
-This is the sampling path: everything below is vectorised over the worlds of a chunk
-(arrays of length n); the only loops are over profiles, countries and quantile levels.
+This is the sampling path: everything is vectorised over the worlds of a chunk
+(arrays of length n); the only loops are over profiles, countries and rules.
+
+Discrete results (equilibrium sets, pure equilibria, game types, commitment) are
+functions of each world's signature (:mod:`model.signature`), so a chunk keeps one
+histogram of signatures and the results are read off it exactly. The selected
+profile follows from the signature too, except in worlds with several equilibria, a
+mixed one only, or best-response ties: those, and only those, go through the
+reference solver and selection functions.
 """
 
 from __future__ import annotations
@@ -11,17 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from model.commitment import analyse_commitment
 from model.config.schema import Config
-from model.equilibria import equilibrium_set_codes, solve_2x2
-from model.gametypes import TYPE_LABELS, player_types
+from model.equilibria import solve_2x2
 from model.payoffs import StructuralWorlds, ordinal_payoffs, structural_worlds
 from model.sampling import Correlation, draw_chunk
 from model.selection import play_probabilities
+from model.signature import CODES, comparisons, signature_codes, tables
 from model.stats import ChunkStats, Counts, Histogram, Moments
 
 BOUND_RULES = ("japan_best", "japan_worst")
-SET_CODES = 64  # all combinations of the six equilibrium-set bits
 
 
 @dataclass(frozen=True)
@@ -77,79 +82,128 @@ def payoffs_of(
     return worlds, worlds.japan, worlds.korea
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Profile probabilities (4, n) under the run's rule, and where they came from."""
+
+    played: np.ndarray
+    signature: np.ndarray  # uint16 (n,)
+    undetermined: np.ndarray  # int64 indices of worlds solved by the reference path
+
+
+def select(japan: np.ndarray, korea: np.ndarray, values: np.ndarray, rule: str) -> Selection:
+    """How each world's game is played under ``rule``; ``values`` from :func:`comparisons`."""
+    table = tables()
+    code = signature_codes(values)
+    played = table.played[rule].take(code, axis=1)
+    undetermined = np.flatnonzero(~table.determined[rule].take(code))
+    if undetermined.size:
+        played[:, undetermined] = rule_weights(japan[undetermined], korea[undetermined], rule)
+    return Selection(played, code, undetermined)
+
+
+def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
+    """Reference path: profile probabilities (4, m) of m games under ``rule``."""
+    if japan.shape[0] == 0:
+        return np.zeros((4, 0))
+    solution = solve_2x2(japan, korea)
+    return play_probabilities(japan, korea, solution, rule).reshape(-1, 4).T
+
+
 def summarise(
     config: Config, japan: np.ndarray, korea: np.ndarray, worlds: StructuralWorlds | None
 ) -> ChunkStats:
-    """Sufficient statistics of one chunk; see :mod:`model.results` for their meaning."""
+    """Sufficient statistics of one chunk; :mod:`model.results` explains each."""
     n = japan.shape[0]
-    solution = solve_2x2(japan, korea)
-    played = play_probabilities(japan, korea, solution, config.game.selection).reshape(n, 4)
-    japan_type, korea_type = player_types(japan, korea)
-    n_types = len(TYPE_LABELS)
-    type_pairs = japan_type.astype(np.int64) * n_types + korea_type
-    commitment = analyse_commitment(japan, korea)
-
+    values = comparisons(japan, korea)
+    chosen = select(japan, korea, values, config.game.selection)
+    j = japan.reshape(n, 4)
+    simultaneous = np.einsum("pn,np->n", chosen.played, j)
+    commit_b, commit_p = values[9], values[10]
     stats: ChunkStats = {
-        "pure_ne": Counts.of(solution.pure.reshape(n, 4)),
-        "special_ne": Counts.of(np.stack([solution.mixed, solution.degenerate], axis=1)),
-        "eq_set": Counts(n, np.bincount(equilibrium_set_codes(solution).ravel(), minlength=SET_CODES)),
-        "played": Moments.of(played),
-        "game_type": Counts(n, np.bincount(type_pairs, minlength=n_types**2).reshape(n_types, n_types)),
-        "payoff": Moments.of(np.stack([japan.reshape(n, 4), korea.reshape(n, 4)], axis=1)),
-        "korea_b_given_japan_b": Moments.of(commitment.korea_b_given_japan_b),
-        "commit_played": Moments.of(commitment.commit_b_played.reshape(n, 4)),
-        "leader_played": Moments.of(commitment.leader_played.reshape(n, 4)),
-        "leader_chooses_b": Moments.of(commitment.leader_chooses_b),
-        **_commitment_value(japan, korea, played, commitment.commit_b_played.reshape(n, 4)),
+        "signature": Counts(n, np.bincount(chosen.signature, minlength=CODES)),
+        "played": Moments.of_last(chosen.played),
+        "payoff_japan": Moments.of(j),
+        "payoff_korea": Moments.of(korea.reshape(n, 4)),
+        "commit_gain": Moments.of_last(commit_b - simultaneous),
+        "commit_is_best": Counts(n, np.array(np.count_nonzero((commit_b >= simultaneous) & (commit_b >= commit_p)))),
     }
     if worlds is not None:
-        stats.update(_structural_stats(config, japan, korea, solution, played, commitment, worlds))
+        stats.update(_structural_stats(japan, korea, chosen, worlds))
     return stats
 
 
-def _commitment_value(japan, korea, played, commit_probs) -> ChunkStats:
-    """Japan's payoff gain from committing to B, and whether that commitment is its best move.
+def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds) -> ChunkStats:
+    table = tables()
+    played = chosen.played
+    commit = table.commit_played.take(chosen.signature, axis=1)
+    leader = table.leader_played.take(chosen.signature, axis=1)
+    burden = worlds.expected_burden(played)  # (2, 6, n)
+    burden_moments = Moments.of_last(burden)
 
-    Best move: committing to B is weakly better than both the simultaneous game (under
-    the run's selection rule) and committing to P (Korea best-responds; ties 50/50).
-    """
-    j = japan.reshape(-1, 4)
-    simultaneous = np.einsum("np,np->n", played, j)
-    commit_b = np.einsum("np,np->n", commit_probs, j)
-    korea_b_after_p = (korea[:, 1, 0] > korea[:, 1, 1]) + 0.5 * (korea[:, 1, 0] == korea[:, 1, 1])
-    commit_p = korea_b_after_p * j[:, 2] + (1.0 - korea_b_after_p) * j[:, 3]
-    best = (commit_b >= simultaneous) & (commit_b >= commit_p)
-    return {
-        "commit_gain": Moments.of(commit_b - simultaneous),
-        "commit_is_best": Counts.of(best),
-    }
-
-
-def _structural_stats(config, japan, korea, solution, played, commitment, worlds) -> ChunkStats:
-    n = played.shape[0]
-    outcomes = np.stack([worlds.holds, worlds.intervenes, worlds.collapses], axis=1)  # (n, 3, 4)
-    burden = np.concatenate([worlds.burden, worlds.burden.sum(axis=-1, keepdims=True)], axis=-1)
-    # burden: (n, country, profile, component + total)
-
-    def expected(weights: np.ndarray) -> np.ndarray:
-        return np.einsum("np,ncpk->nck", weights, burden)
-
-    bound_burdens = []
+    # The bound rules agree with the run's rule wherever the signature determines the
+    # profile, so only the undetermined worlds are re-selected and their sums swapped.
+    idx = chosen.undetermined
+    bounds = []
+    if idx.size:
+        sub = subset(worlds, idx)
+        total, squares = burden_moments.sums()
+        here = sub.expected_burden(played[:, idx])
+        total = total - here.sum(axis=-1)
+        squares = squares - (here * here).sum(axis=-1)
     for rule in BOUND_RULES:
-        probs = play_probabilities(japan, korea, solution, rule).reshape(n, 4)
-        bound_burdens.append(expected(probs))
-    commit_probs = commitment.commit_b_played.reshape(n, 4)
-    leader_probs = commitment.leader_played.reshape(n, 4)
-    # Realised burden is a mixture over profiles: histogram each profile's value with
-    # its play probability as weight.
-    hist_values = np.moveaxis(burden, 2, 1).reshape(n * 4, 2, -1)
-    hist_weights = np.broadcast_to(played.reshape(n * 4, 1, 1), hist_values.shape)
+        if idx.size:
+            other = sub.expected_burden(rule_weights(japan[idx], korea[idx], rule))
+            bounds.append(Moments.from_sums(
+                burden_moments.count, total + other.sum(axis=-1), squares + (other * other).sum(axis=-1)
+            ))
+        else:
+            bounds.append(burden_moments)
     return {
-        "outcome": Moments.of(np.einsum("np,nop->no", played, outcomes)),
-        "outcome_commit": Moments.of(np.einsum("np,nop->no", commit_probs, outcomes)),
-        "burden": Moments.of(expected(played)),
-        "burden_bounds": Moments.of(np.stack(bound_burdens, axis=1)),
-        "burden_commit": Moments.of(expected(commit_probs)),
-        "burden_leader": Moments.of(expected(leader_probs)),
-        "burden_hist": Histogram.of(hist_values, hist_weights),
+        "outcome": Moments.of_last(worlds.outcome_probabilities(played)),
+        "outcome_commit": Moments.of_last(worlds.outcome_probabilities(commit)),
+        "burden": burden_moments,
+        "burden_bounds": Moments(
+            burden_moments.count, np.stack([b.mean for b in bounds]), np.stack([b.m2 for b in bounds])
+        ),
+        "burden_commit": Moments.of_last(worlds.expected_burden(commit)),
+        "burden_leader": Moments.of_last(worlds.expected_burden(leader)),
+        "burden_hist": _realised_burden_histogram(played, burden, worlds),
     }
+
+
+def _realised_burden_histogram(played: np.ndarray, burden: np.ndarray, worlds: StructuralWorlds) -> Histogram:
+    """Histogram of the burden actually borne (country, component + total).
+
+    Where one profile is played the realised burden is the expected one; where play
+    is mixed, each profile's burden enters with its probability as weight.
+    """
+    mixed = np.flatnonzero(np.maximum.reduce(played) < 1.0)
+    if mixed.size == 0:
+        return Histogram.of(burden)
+    hist = Histogram.of(burden, exclude=mixed)
+    sub = subset(worlds, mixed)
+    for p in range(4):
+        one_hot = np.zeros((4, mixed.size))
+        one_hot[p] = 1.0
+        hist = hist.merge(Histogram.of(sub.expected_burden(one_hot), played[p, mixed]))
+    return hist
+
+
+def subset(worlds: StructuralWorlds, idx: np.ndarray) -> StructuralWorlds:
+    """The worlds at ``idx``."""
+    return StructuralWorlds(
+        japan=worlds.japan[idx],
+        korea=worlds.korea[idx],
+        holds=worlds.holds[:, idx],
+        intervenes=worlds.intervenes[:, idx],
+        collapses=worlds.collapses[:, idx],
+        horizon=worlds.horizon,
+        cost=worlds.cost[:, idx],
+        retaliation=worlds.retaliation[:, idx],
+        ptrl_paid=worlds.ptrl_paid[:, idx],
+        war_loss=worlds.war_loss[:, idx],
+        collapse_loss=worlds.collapse_loss[:, idx],
+        dilution=worlds.dilution[idx],
+        ptrl_retaliation=worlds.ptrl_retaliation[idx],
+    )

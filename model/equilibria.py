@@ -123,6 +123,9 @@ class Solution:
 # Scalar rules on sign patterns (the specification) and the tables built from them.
 # --------------------------------------------------------------------------------------
 
+_BLOCK = 1 << 14
+"""Games per block in :func:`solve_2x2` (temporaries of a block stay in cache)."""
+
 _RADIX = 3
 """Each sign (-1, 0, +1) is one base-3 digit of the sign code."""
 
@@ -193,16 +196,17 @@ def _sign_patterns(k: int) -> tuple[list[tuple[int, ...]], np.ndarray]:
     return patterns, codes
 
 
-def _build_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _build_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Lookup tables indexed by the sign code of the rows (c, a, d, b).
 
     The row order matches :func:`_gains`: rows 2:4 = (d, b) are the numerators of
     (p*, q*) and rows 2:4 minus rows 0:2 their denominators.
     """
-    pure = np.zeros((256, 4), dtype=np.bool_)
-    mixed = np.zeros(256, dtype=np.bool_)
-    degenerate = np.zeros(256, dtype=np.bool_)
-    nan_mask = np.full(256, np.nan)  # 0.0 where the mixed equilibrium is isolated
+    size = _RADIX**4
+    pure = np.zeros((size, 4), dtype=np.bool_)
+    mixed = np.zeros(size, dtype=np.bool_)
+    degenerate = np.zeros(size, dtype=np.bool_)
+    nan_mask = np.full(size, np.nan)  # 0.0 where the mixed equilibrium is isolated
     patterns, codes = _sign_patterns(4)
     for (sc, sa, sd, sb), code in zip(patterns, codes, strict=True):
         pure[code] = _pure_from_signs(sa, sb, sc, sd)
@@ -212,11 +216,11 @@ def _build_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.
         if japan_zeros == "point" and korea_zeros == "point":
             nan_mask[code] = 0.0
     # The four pure flags of a game are read as one 4-byte word by a single `take`.
-    pure_words = np.ascontiguousarray(pure).view(np.uint32).ravel()
-    return pure, pure_words, mixed, degenerate, nan_mask
+    pure_words = pure.view(np.uint32).ravel()
+    return pure_words, mixed, degenerate, nan_mask
 
 
-_PURE_TABLE, _PURE_WORDS, _MIXED_TABLE, _DEGENERATE_TABLE, _NAN_MASK_TABLE = _build_tables()
+_PURE_WORDS, _MIXED_TABLE, _DEGENERATE_TABLE, _NAN_MASK_TABLE = _build_tables()
 
 
 # --------------------------------------------------------------------------------------
@@ -235,7 +239,8 @@ def as_payoff_pair(japan: ArrayLike, korea: ArrayLike) -> tuple[np.ndarray, np.n
     Returns
     -------
     japan, korea : ndarray of float64, shape (..., 2, 2)
-        Read-only broadcast views (copies only if a dtype conversion was needed).
+        Broadcast views of the inputs (copies only if a dtype conversion was needed);
+        treat them as read-only.
 
     Raises
     ------
@@ -263,10 +268,11 @@ def _gains(japan: np.ndarray, korea: np.ndarray) -> np.ndarray:
     and a NaN or infinite payoff makes that gain NaN or infinite).
     """
     gains = np.empty((4, japan.shape[0]))
-    np.subtract(korea[:, 0, 0], korea[:, 0, 1], out=gains[0])  # c
-    np.subtract(japan[:, 0, 0], japan[:, 1, 0], out=gains[1])  # a
-    np.subtract(korea[:, 1, 0], korea[:, 1, 1], out=gains[2])  # d
-    np.subtract(japan[:, 0, 1], japan[:, 1, 1], out=gains[3])  # b
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below
+        np.subtract(korea[:, 0, 0], korea[:, 0, 1], out=gains[0])  # c
+        np.subtract(japan[:, 0, 0], japan[:, 1, 0], out=gains[1])  # a
+        np.subtract(korea[:, 1, 0], korea[:, 1, 1], out=gains[2])  # d
+        np.subtract(japan[:, 0, 1], japan[:, 1, 1], out=gains[3])  # b
     if not np.isfinite(gains).all():
         if not (np.isfinite(japan).all() and np.isfinite(korea).all()):
             raise ValueError("payoffs must be finite (found NaN or inf)")
@@ -317,23 +323,53 @@ def solve_2x2(japan: ArrayLike, korea: ArrayLike) -> Solution:
     shape = japan.shape[:-2]
     japan = japan.reshape(-1, 2, 2)
     korea = korea.reshape(-1, 2, 2)
+    n = japan.shape[0]
 
+    pure_words = np.empty(n, dtype=np.uint32)  # four bool bytes per game
+    mixed = np.empty(n, dtype=np.bool_)
+    degenerate = np.empty(n, dtype=np.bool_)
+    probabilities = np.empty((2, n))  # rows: japan_b, korea_b
+    # Blocks keep every temporary in cache; the loop is over blocks, not worlds.
+    for start in range(0, n, _BLOCK):
+        block = slice(start, start + _BLOCK)
+        _solve_block(
+            japan[block],
+            korea[block],
+            pure_words[block],
+            mixed[block],
+            degenerate[block],
+            probabilities[:, block],
+        )
+    return Solution(
+        pure=pure_words.view(np.bool_).reshape(shape + (2, 2)),
+        mixed=mixed.reshape(shape),
+        japan_b=probabilities[0].reshape(shape),
+        korea_b=probabilities[1].reshape(shape),
+        degenerate=degenerate.reshape(shape),
+    )
+
+
+def _solve_block(
+    japan: np.ndarray,
+    korea: np.ndarray,
+    pure_words: np.ndarray,
+    mixed: np.ndarray,
+    degenerate: np.ndarray,
+    probabilities: np.ndarray,
+) -> None:
+    """Solve games (m, 2, 2) into the given output slices (see :func:`solve_2x2`)."""
     gains = _gains(japan, korea)  # rows (c, a, d, b)
     code = _sign_codes(gains)
-
-    pure = _PURE_WORDS.take(code).view(np.bool_).reshape(shape + (2, 2))
-    mixed = _MIXED_TABLE.take(code).reshape(shape)
-    degenerate = _DEGENERATE_TABLE.take(code).reshape(shape)
-
+    # mode="clip" avoids numpy's buffered bounds check; codes are always < 3**4.
+    _PURE_WORDS.take(code, out=pure_words, mode="clip")
+    _MIXED_TABLE.take(code, out=mixed, mode="clip")
+    _DEGENERATE_TABLE.take(code, out=degenerate, mode="clip")
     # (p*, q*) = (d, b) / ((d, b) - (c, a)); NaN wherever the mixed equilibrium is not
     # isolated (adding NaN also absorbs the inf/NaN of zero denominators there).
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        denominators = np.subtract(gains[2:], gains[:2])
-        probabilities = np.divide(gains[2:], denominators, out=denominators)
-    probabilities += _NAN_MASK_TABLE.take(code)
-    japan_b = probabilities[0].reshape(shape)
-    korea_b = probabilities[1].reshape(shape)
-    return Solution(pure=pure, mixed=mixed, japan_b=japan_b, korea_b=korea_b, degenerate=degenerate)
+        np.subtract(gains[2:], gains[:2], out=probabilities)
+        np.divide(gains[2:], probabilities, out=probabilities)
+    probabilities += _NAN_MASK_TABLE.take(code, mode="clip")
 
 
 def equilibrium_set_codes(solution: Solution) -> np.ndarray:

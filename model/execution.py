@@ -63,10 +63,21 @@ def default_jobs() -> int:
 
 
 def headline_se(stats: ChunkStats) -> float:
-    """Largest standard error among the headline estimates (played; burden means)."""
+    """Largest standard error among the headline estimates.
+
+    Probabilities (``played``, outcome probabilities) count with their absolute
+    standard error; mean total burdens, which are in USD bn, with their standard
+    error relative to the mean, so one target reads "probabilities within +-X and
+    mean burdens within a fraction X of their value".
+    """
     se = [float(np.max(stats["played"].se))]
+    if "outcome" in stats:
+        se.append(float(np.max(stats["outcome"].se)))
     if "burden" in stats:
-        se.append(float(np.max(stats["burden"].se)))
+        burden = stats["burden"]
+        total_mean, total_se = burden.mean[:, -1], burden.se[:, -1]
+        relative = np.where(total_mean != 0, total_se / np.abs(np.where(total_mean != 0, total_mean, 1.0)), 0.0)
+        se.append(float(np.max(relative)))
     return max(se)
 
 

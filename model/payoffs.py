@@ -38,11 +38,13 @@ def ordinal_payoffs(config: Config, draws: Mapping[str, np.ndarray], n: int) -> 
         Ordinal utilities (4 = best) plus the drawn noise.
     """
     ordinal = config.game.ordinal
-    tables = {"japan": np.asarray(ordinal.japan, dtype=float), "korea": np.asarray(ordinal.korea, dtype=float)}
     out = []
     for player in ORDINAL_PLAYERS:
-        noise = np.stack([draws[ordinal_noise_key(player, p)] for p in PROFILES], axis=-1)
-        out.append((noise + tables[player].reshape(4)).reshape(n, 2, 2))
+        table = np.asarray(getattr(ordinal, player), dtype=float).reshape(4)
+        payoff = np.empty((n, 4))
+        for i, profile in enumerate(PROFILES):
+            np.add(draws[ordinal_noise_key(player, profile)], table[i], out=payoff[:, i])
+        out.append(payoff.reshape(n, 2, 2))
     return out[0], out[1]
 
 
@@ -64,25 +66,85 @@ def financing_shares(policy: Policy) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class StructuralWorlds:
-    """Everything the structural mode derives for n worlds.
+    """Everything the structural mode derives for n worlds (docs/MODEL.md §3.2).
+
+    Arrays are laid out worlds-last, so that each profile or component is one
+    contiguous row.
 
     Attributes
     ----------
     japan, korea : float64 (n, 2, 2)
-        Payoffs (minus burden, plus optional model-error noise), USD bn.
-    burden : float64 (n, 2, 4, 5)
-        Burden per country (japan, korea), profile (BB, BP, PB, PP) and component
-        (:data:`COMPONENTS`), USD bn at 2025 prices summed over the horizon.
-    holds, intervenes, collapses : bool (n, 4)
-        Per profile: deterrence holds; the US intervenes; the balance collapses.
+        Payoffs (minus total burden, plus optional model-error noise), USD bn.
+    holds, intervenes, collapses : bool (4, n)
+        Per profile (BB, BP, PB, PP): deterrence holds; the US intervenes; the balance
+        collapses. Exactly one is true per profile and world.
+    horizon : float
+        Years over which annual flows are summed.
+    cost, retaliation, ptrl_paid, war_loss, collapse_loss : float64 (2, n)
+        Per country (japan, korea): balancing outlay, solo retaliation and PTRL
+        payment (USD bn per year), war and collapse losses (USD bn, totals).
+    dilution, ptrl_retaliation : float64 (n,)
+        rho (retaliation share when both balance) and psi (per USD paid into PTRL).
     """
 
     japan: np.ndarray
     korea: np.ndarray
-    burden: np.ndarray
     holds: np.ndarray
     intervenes: np.ndarray
     collapses: np.ndarray
+    horizon: float
+    cost: np.ndarray
+    retaliation: np.ndarray
+    ptrl_paid: np.ndarray
+    war_loss: np.ndarray
+    collapse_loss: np.ndarray
+    dilution: np.ndarray
+    ptrl_retaliation: np.ndarray
+
+    def outcome_probabilities(self, weights: np.ndarray) -> np.ndarray:
+        """P(deterrence holds, US intervenes, collapse) under ``weights`` (4, n): (3, n)."""
+        out = np.empty((3, weights.shape[1]))
+        np.einsum("pn,pn->n", weights, self.intervenes, out=out[1])
+        np.einsum("pn,pn->n", weights, self.collapses, out=out[2])
+        np.subtract(1.0, out[1], out=out[0])
+        out[0] -= out[2]
+        return out
+
+    def expected_burden(self, weights: np.ndarray) -> np.ndarray:
+        """Expected burden (2, 6, n) when profiles are played with ``weights`` (4, n).
+
+        Axis 0 is the country (japan, korea), axis 1 the component in
+        :data:`COMPONENTS` order then the total, in USD bn. The burden is linear in
+        the profile indicators, so five probabilities per world suffice: each partner
+        balances, both balance, the US intervenes, the balance collapses.
+        """
+        w = weights
+        both = w[0]
+        balances = np.stack([w[0] + w[1], w[0] + w[2]])  # (2, n)
+        _, p_war, p_collapse = self.outcome_probabilities(w)
+        t = self.horizon
+        out = np.empty((2, len(COMPONENTS) + 1, w.shape[1]))
+        np.multiply(self.cost, balances, out=out[:, 0])
+        out[:, 0] *= t
+        alone = balances - both * (1.0 - self.dilution)  # balances alone, plus rho when both
+        np.multiply(self.retaliation, alone, out=out[:, 1])
+        out[:, 1] += self.ptrl_retaliation * self.ptrl_paid
+        out[:, 1] *= t
+        np.multiply(self.ptrl_paid, t, out=out[:, 2])
+        np.multiply(self.war_loss, p_war, out=out[:, 3])
+        np.multiply(self.collapse_loss, p_collapse, out=out[:, 4])
+        np.sum(out[:, :5], axis=1, out=out[:, 5])
+        return out
+
+    @property
+    def burden(self) -> np.ndarray:
+        """Burden per country, profile, component and world: float64 (2, 4, 5, n)."""
+        n = self.japan.shape[0]
+        eye = np.eye(4)
+        return np.stack(
+            [self.expected_burden(np.repeat(eye[:, p : p + 1], n, axis=1))[:, :5] for p in range(4)],
+            axis=1,
+        )
 
 
 def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -> StructuralWorlds:
@@ -92,49 +154,63 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
     horizon = s.horizon_years
 
     def get(key: str) -> np.ndarray:
-        return draws[f"game.structural.{key}"][:, None]  # (n, 1): broadcast over profiles
+        return draws[f"game.structural.{key}"]
 
-    c_j, c_k = get("japan.balancing_cost"), get("korea.balancing_cost")
-    r_j, r_k = get("japan.retaliation"), get("korea.retaliation")
+    cost = np.stack([get("japan.balancing_cost"), get("korea.balancing_cost")])  # (2, n)
+    retaliation = np.stack([get("japan.retaliation"), get("korea.retaliation")])
+    war_loss = np.stack([get("japan.war_loss"), get("korea.war_loss")])
+    collapse_loss = np.stack([get("japan.collapse_loss"), get("korea.collapse_loss")])
     rho, psi = get("retaliation_dilution"), get("ptrl_retaliation")
     x_value, kappa, lam = get("ptrl_value"), get("delivery_efficiency"), get("ptrl_leverage")
-    if regime == "grand_bargain":
-        d_us = np.zeros((n, 1))
-        theta = None
-    else:
-        d_us, theta = get(f"us.{regime}.deterrent"), get(f"us.{regime}.threshold")
 
     shares = financing_shares(config.policy)
-    f_japan, f_korea = shares["japan"] * x_value, shares["korea"] * x_value
+    ptrl_paid = np.stack([shares["japan"] * x_value, shares["korea"] * x_value])
     f_partners = (shares["japan"] + shares["korea"] + shares["others"]) * x_value
     f_total = f_partners + shares["us"] * x_value
 
-    outlay = c_j * _JAPAN_BALANCES + c_k * _KOREA_BALANCES  # (n, 4), per year
-    deterrent = get("taiwan_deterrent") + d_us + kappa * f_total + outlay
-    holds = deterrent >= get("china_resolve")
-    if theta is None:
+    # Balancing outlays per profile (4, n), per year: BB both, BP Japan, PB Korea, PP none.
+    outlay = np.stack([cost[0] + cost[1], cost[0], cost[1], np.zeros(n)])
+    deterrent = get("taiwan_deterrent") + kappa * f_total
+    if regime != "grand_bargain":
+        deterrent = deterrent + get(f"us.{regime}.deterrent")
+    holds = outlay >= get("china_resolve") - deterrent
+    if regime == "grand_bargain":
         intervenes = np.zeros_like(holds)
     else:
-        intervenes = ~holds & (outlay + lam * f_partners >= theta)
+        intervenes = ~holds & (outlay >= get(f"us.{regime}.threshold") - lam * f_partners)
     collapses = ~holds & ~intervenes
 
-    dilution = np.where(_BOTH_BALANCE > 0, rho, 1.0)  # (n, 4)
-    burden = np.empty((n, 2, 4, len(COMPONENTS)))
-    for i, (cost, retaliation, paid, balances) in enumerate(
-        ((c_j, r_j, f_japan, _JAPAN_BALANCES), (c_k, r_k, f_korea, _KOREA_BALANCES))
-    ):
-        country = ORDINAL_PLAYERS[i]
-        burden[:, i, :, 0] = horizon * balances * cost
-        burden[:, i, :, 1] = horizon * (balances * retaliation * dilution + psi * paid)
-        burden[:, i, :, 2] = horizon * paid
-        burden[:, i, :, 3] = intervenes * get(f"{country}.war_loss")
-        burden[:, i, :, 4] = collapses * get(f"{country}.collapse_loss")
-
-    total = burden.sum(axis=-1)  # (n, 2, 4)
+    # Total burden per profile (4, n) for each country; payoffs are its negative.
     payoffs = []
     for i, player in enumerate(ORDINAL_PLAYERS):
-        payoff = -total[:, i, :]
+        balances = (_JAPAN_BALANCES, _KOREA_BALANCES)[i]
+        fixed = horizon * (1.0 + psi) * ptrl_paid[i]
+        solo = horizon * (cost[i] + retaliation[i])
+        shared = horizon * (cost[i] + retaliation[i] * rho)
+        total = np.empty((4, n))
+        for p in range(4):  # four profiles
+            if balances[p]:
+                np.add(fixed, shared if _BOTH_BALANCE[p] else solo, out=total[p])
+            else:
+                total[p] = fixed
+            total[p] += intervenes[p] * war_loss[i]
+            total[p] += collapses[p] * collapse_loss[i]
+        payoff = -total.T  # (n, 4)
         if s.noise_sd > 0:
             payoff = payoff + np.stack([draws[structural_noise_key(player, p)] for p in PROFILES], axis=-1)
-        payoffs.append(payoff.reshape(n, 2, 2))
-    return StructuralWorlds(payoffs[0], payoffs[1], burden, holds, intervenes, collapses)
+        payoffs.append(np.ascontiguousarray(payoff).reshape(n, 2, 2))
+    return StructuralWorlds(
+        japan=payoffs[0],
+        korea=payoffs[1],
+        holds=holds,
+        intervenes=intervenes,
+        collapses=collapses,
+        horizon=horizon,
+        cost=cost,
+        retaliation=retaliation,
+        ptrl_paid=ptrl_paid,
+        war_loss=war_loss,
+        collapse_loss=collapse_loss,
+        dilution=rho,
+        ptrl_retaliation=psi,
+    )

@@ -16,12 +16,14 @@ from model.engine import BOUND_RULES
 from model.equilibria import PROFILES, equilibrium_set_label
 from model.gametypes import TYPE_LABELS
 from model.payoffs import COMPONENTS
+from model.signature import tables
 from model.stats import Counts, Histogram, Moments
 
 COUNTRIES = ("japan", "korea")
 BURDEN_COMPONENTS = (*COMPONENTS, "total")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 TAIL_LEVEL = 0.95
+Z95 = 1.959963984540054
 # Equilibrium sets of generic (tie-free) 2x2 games, always listed even when not seen.
 GENERIC_SETS = (1, 2, 4, 8, 1 | 8 | 16, 2 | 4 | 16, 16)
 PROBABILITY = "1"
@@ -45,8 +47,40 @@ def _mean(ds, name, dims, moments: Moments, units: str, long_name: str) -> None:
     _add(ds, name, dims, moments.mean, moments.se, units, long_name)
 
 
-def build_dataset(stats: Mapping[str, Any], attrs: Mapping[str, Any], payoff_units: str) -> xr.Dataset:
+def moments_of_histogram(counts: np.ndarray, values: np.ndarray) -> Moments:
+    """Moments of a per-world quantity that takes ``values[code]`` in ``counts[code]`` worlds."""
+    n = int(counts.sum())
+    weights = counts.reshape(-1, *([1] * (values.ndim - 1))).astype(float)
+    mean = (weights * values).sum(axis=0) / max(n, 1)
+    m2 = (weights * (values - mean) ** 2).sum(axis=0)
+    return Moments(n, mean, m2)
+
+
+def discrete_statistics(signature: Counts) -> dict[str, Any]:
+    """Equilibrium, game-type and commitment statistics read off the signature histogram."""
+    table = tables()
+    counts, n = signature.counts, signature.worlds
+    eq_counts = np.bincount(table.eq_set, weights=counts, minlength=64).astype(np.int64)
+    n_types = len(TYPE_LABELS)
+    pair = table.japan_type.astype(np.int64) * n_types + table.korea_type
+    return {
+        "pure_ne": Counts(n, (counts[:, None] * table.pure).sum(axis=0)),
+        "eq_set": Counts(n, eq_counts),
+        "special_ne": Counts(n, np.array([
+            counts[(table.eq_set & 16) > 0].sum(), counts[(table.eq_set & 32) > 0].sum()
+        ])),
+        "game_type": Counts(n, np.bincount(pair, weights=counts, minlength=n_types**2)
+                            .astype(np.int64).reshape(n_types, n_types)),
+        "korea_b_given_japan_b": moments_of_histogram(counts, table.korea_b_given_japan_b),
+        "commit_played": moments_of_histogram(counts, table.commit_played.T),
+        "leader_played": moments_of_histogram(counts, table.leader_played.T),
+        "leader_chooses_b": moments_of_histogram(counts, table.leader_chooses_b),
+    }
+
+
+def build_dataset(chunk_stats: Mapping[str, Any], attrs: Mapping[str, Any], payoff_units: str) -> xr.Dataset:
     """Assemble the results Dataset from merged statistics and run attributes."""
+    stats = {**chunk_stats, **discrete_statistics(chunk_stats["signature"])}
     codes = [c for c in range(stats["eq_set"].counts.size) if stats["eq_set"].counts[c] > 0 or c in GENERIC_SETS]
     ds = xr.Dataset(
         coords={
@@ -68,7 +102,9 @@ def build_dataset(stats: Mapping[str, Any], attrs: Mapping[str, Any], payoff_uni
     _fraction(ds, "mixed_ne", (), Counts(special.worlds, special.counts[0]), "share of worlds with a completely mixed equilibrium")
     _fraction(ds, "degenerate", (), Counts(special.worlds, special.counts[1]), "share of worlds with a continuum of equilibria")
     _fraction(ds, "game_type_freq", ("japan_type", "korea_type"), stats["game_type"], "share of worlds by each player's game type")
-    _mean(ds, "mean_payoff", ("country", "profile"), stats["payoff"], payoff_units, "mean payoff in each cell of the 2x2 game")
+    japan, korea = stats["payoff_japan"], stats["payoff_korea"]
+    payoff = Moments(japan.count, np.stack([japan.mean, korea.mean]), np.stack([japan.m2, korea.m2]))
+    _mean(ds, "mean_payoff", ("country", "profile"), payoff, payoff_units, "mean payoff in each cell of the 2x2 game")
 
     korea_b = stats["korea_b_given_japan_b"]
     _add(ds, "korea_passes_after_commit", (), 1.0 - korea_b.mean, korea_b.se, PROBABILITY,
@@ -106,22 +142,23 @@ def _structural_variables(ds: xr.Dataset, stats: Mapping[str, Any]) -> None:
 
 
 def _tail_variables(ds: xr.Dataset, hist: Histogram, n: int) -> None:
-    """Quantiles, VaR and CVaR from the histogram, with distribution-free intervals."""
+    """Quantiles, VaR and CVaR from the histogram, with distribution-free errors."""
     dims = ("country", "component")
-    quantiles = hist.quantile(QUANTILES)
     ds["burden_quantile"] = (
         (*dims, "quantile"),
-        quantiles,
-        {"units": USD, "long_name": "quantiles of the realised burden (bin resolution 0.1 %)"},
+        hist.quantile(QUANTILES),
+        {"units": USD, "long_name": "quantiles of the realised burden (bin resolution < 0.1 %)"},
     )
-    # Order-statistic interval: the q-quantile lies between the quantiles at
-    # q -/+ 1.96 sqrt(q(1-q)/n) with 95 % probability; half its width / 1.96 is the se.
-    half = 1.96 * np.sqrt(TAIL_LEVEL * (1 - TAIL_LEVEL) / max(n, 1))
-    lo, var, hi = np.moveaxis(hist.quantile([max(TAIL_LEVEL - half, 0.0), TAIL_LEVEL, min(TAIL_LEVEL + half, 1.0)]), -1, 0)
-    _add(ds, "var95", dims, var, (hi - lo) / (2 * 1.96), USD, "value at risk: 95th percentile of the realised burden")
-    tail, excess_sq = hist.tail_mean(var)
-    tail = np.where(np.isfinite(tail), tail, var)
-    # CVaR estimator variance (Hong & Liu 2009): Var((X - VaR)_+) / (n (1 - level)^2).
-    excess = (tail - var) * (1 - TAIL_LEVEL)
-    cvar_se = np.sqrt(np.maximum(excess_sq - excess**2, 0.0) / max(n, 1)) / (1 - TAIL_LEVEL)
-    _add(ds, "cvar95", dims, tail, cvar_se, USD, "conditional value at risk: mean burden in the worst 5 % of worlds")
+    # Order-statistic interval: the q-quantile lies between the empirical quantiles at
+    # q -/+ 1.96 sqrt(q(1-q)/n) with 95 % probability; its half-width / 1.96 is the se.
+    half = Z95 * np.sqrt(TAIL_LEVEL * (1 - TAIL_LEVEL) / max(n, 1))
+    levels = [max(TAIL_LEVEL - half, 0.0), TAIL_LEVEL, min(TAIL_LEVEL + half, 1.0)]
+    lo, var, hi = np.moveaxis(hist.quantile(levels), -1, 0)
+    _add(ds, "var95", dims, var, (hi - lo) / (2 * Z95), USD, "value at risk: 95th percentile of the realised burden")
+    # CVaR = VaR + E[(X - VaR)_+] / (1 - level) (Rockafellar & Uryasev 2000): the mean of
+    # the worst 5 % even when the tail starts inside a block of equal values (zeros).
+    # Its variance is Var((X - VaR)_+) / (n (1 - level)^2) (Hong & Liu 2009).
+    first, second = hist.excess_moments(var)
+    cvar = var + first / (1 - TAIL_LEVEL)
+    cvar_se = np.sqrt(np.maximum(second - first**2, 0.0) / max(n, 1)) / (1 - TAIL_LEVEL)
+    _add(ds, "cvar95", dims, cvar, cvar_se, USD, "conditional value at risk: mean burden in the worst 5 % of worlds")

@@ -47,9 +47,9 @@ def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple
         }
     )
     if worlds is not None:
-        outcomes = np.stack([worlds.holds, worlds.intervenes, worlds.collapses], axis=1)
-        records["outcome"] = (("world", "outcome"), np.einsum("np,nop->no", played, outcomes), "P(holds, US intervenes, collapse)")
-        burden = np.einsum("np,ncpk->nck", played, worlds.burden)
+        weights = np.ascontiguousarray(played.T)
+        records["outcome"] = (("world", "outcome"), worlds.outcome_probabilities(weights).T, "P(holds, US intervenes, collapse)")
+        burden = np.moveaxis(worlds.expected_burden(weights), -1, 0)
         records["burden"] = (("world", "country", "component"), burden, "expected burden, USD bn")
     return records
 
@@ -65,12 +65,12 @@ def write_samples(path: Path, loaded: LoadedConfig, keep: int, worlds_done: int)
         nc.createDimension("profile", 4)
         nc.createDimension("outcome", 3)
         nc.createDimension("country", 2)
-        nc.createDimension("component", len(COMPONENTS))
+        nc.createDimension("component", len(COMPONENTS) + 1)
         nc.createDimension("type_label", len(TYPE_LABELS))
         _labels(nc, "profile", "profile", PROFILES)
         _labels(nc, "outcome", "outcome", ("deterrence_holds", "us_intervenes", "collapse"))
         _labels(nc, "country", "country", ("japan", "korea"))
-        _labels(nc, "component", "component", COMPONENTS)
+        _labels(nc, "component", "component", (*COMPONENTS, "total"))
         _labels(nc, "type_label", "game_type_label", TYPE_LABELS)
         nc.setncattr("config_hash", loaded.hash)
         nc.setncattr("seed", config.sampling.seed)

@@ -7,10 +7,11 @@ so results are bit-identical whatever the number of workers or the backend.
 Samplers (:data:`SAMPLERS`)
 ---------------------------
 ``mc``
-    Pseudo-random draws from the chunk's Generator
-    ``Generator(PCG64(SeedSequence(seed, spawn_key=(chunk_index,))))`` - the
-    ``chunk_index``-th child of ``SeedSequence(seed).spawn(...)``. Without correlation,
-    each uncertain parameter in mapping order calls ``dist.sample(rng, n)``.
+    Pseudo-random draws. Each uncertain parameter of chunk ``k`` has its own Generator,
+    ``Generator(PCG64(SeedSequence(seed, spawn_key=(k, name_key(name)))))``, and calls
+    ``dist.sample(rng, n)`` on it; a copula group shares one Generator keyed by its
+    names. Streams keyed by name give common random numbers across scenarios: a
+    parameter's draws do not move when another parameter is added or fixed.
 ``lhs``
     Replicated Latin hypercube: one ``n``-point hypercube per chunk over all uncertain
     dimensions (``scipy.stats.qmc.LatinHypercube`` seeded with the chunk Generator),
@@ -21,7 +22,9 @@ Samplers (:data:`SAMPLERS`)
     every chunk), mapped through the inverse CDFs. ``chunk_size`` must be a power of two
     and a run may use at most ``2**30`` rows (scipy's default ``bits``).
 
-Fixed parameters never consume random numbers or sampler dimensions.
+Fixed parameters never consume random numbers or sampler dimensions. Uniforms fed to
+an inverse CDF are first clipped into ``[2**-53, 1 - 2**-53]`` (:data:`U_EPSILON`), inside
+the open interval (0, 1), so unbounded families never return infinities.
 
 Correlation
 -----------
@@ -46,6 +49,7 @@ columns; a principal submatrix of a valid correlation matrix is still valid).
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -162,6 +166,22 @@ def chunk_generator(seed: int, chunk_index: int) -> np.random.Generator:
     )
 
 
+def name_key(name: str) -> int:
+    """A stable 32-bit integer for a parameter name (BLAKE2b; not Python's salted hash)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "little")
+
+
+def parameter_generator(seed: int, chunk_index: int, name: str) -> np.random.Generator:
+    """The Generator of one parameter (or copula group) in chunk ``chunk_index``.
+
+    Keyed by the parameter's name, so that adding, removing or fixing another
+    parameter leaves this one's draws unchanged: scenarios that differ in one
+    assumption are compared on common random numbers.
+    """
+    key = (chunk_index, name_key(name))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
 def sobol_generator(seed: int) -> np.random.Generator:
     """The Generator that scrambles the run's single Sobol' sequence."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
@@ -213,18 +233,20 @@ def _draw_mc(
     uncertain: Sequence[str],
     group: Sequence[str],
     factor: np.ndarray | None,
-    rng: np.random.Generator,
+    seed: int,
+    chunk_index: int,
     n: int,
 ) -> dict[str, np.ndarray]:
     draws: dict[str, np.ndarray] = {}
     if group:
+        rng = parameter_generator(seed, chunk_index, "copula:" + "|".join(group))
         z = rng.standard_normal((n, len(group)))
         u = _clip_open(scipy.special.ndtr(z @ factor.T))
         for j, name in enumerate(group):
             draws[name] = params[name].ppf(u[:, j])
     for name in uncertain:
         if name not in draws:
-            draws[name] = params[name].sample(rng, n)
+            draws[name] = params[name].sample(parameter_generator(seed, chunk_index, name), n)
     return draws
 
 
@@ -312,8 +334,7 @@ def draw_chunk(
     draws: dict[str, np.ndarray] = {}
     if uncertain and n > 0:
         if sampler == "mc":
-            rng = chunk_generator(seed, chunk_index)
-            draws = _draw_mc(params, uncertain, group, factor, rng, n)
+            draws = _draw_mc(params, uncertain, group, factor, seed, chunk_index, n)
         else:
             if sampler == "lhs":
                 u = _lhs_design(len(uncertain), n, chunk_generator(seed, chunk_index))

@@ -62,10 +62,15 @@ RULES: tuple[str, ...] = (
 """Names of the selection rules accepted by :func:`play_probabilities`."""
 
 _N_CANDIDATES = 5  # BB, BP, PB, PP, isolated mixed
+_BLOCK = 1 << 14  # games per block in play_probabilities
+
+# Internally every per-candidate quantity is laid out candidate-major, shape (5, n) or
+# (4, n): reductions over candidates then run as element-wise operations between
+# contiguous rows, which is much faster in numpy than reducing a short last axis.
 
 
 def _flat_solution(solution: Solution, shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
-    """Solution arrays reshaped to (n, 4) pure and (n,) isolated / p / q."""
+    """Pure equilibria (n, 2, 2), isolated-mixed flag (n,) and its p, q (n,), 0 if none."""
     pure = np.asarray(solution.pure, dtype=np.bool_)
     if pure.shape[:-2] != shape:
         raise ValueError(
@@ -75,69 +80,95 @@ def _flat_solution(solution: Solution, shape: tuple[int, ...]) -> tuple[np.ndarr
     isolated = np.asarray(solution.mixed & ~solution.degenerate, dtype=np.bool_).reshape(n)
     p = np.where(isolated, np.asarray(solution.japan_b).reshape(n), 0.0)
     q = np.where(isolated, np.asarray(solution.korea_b).reshape(n), 0.0)
-    return pure.reshape(n, 4), isolated, p, q
+    return pure.reshape(n, 2, 2), isolated, p, q
+
+
+def _profile_rows(x: np.ndarray) -> np.ndarray:
+    """(n, 2, 2) -> C-contiguous (4, n), rows BB, BP, PB, PP."""
+    return np.ascontiguousarray(x.reshape(-1, 4).T)
 
 
 def _product_distribution(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Profile probabilities (n, 4) when Japan plays B w.p. p and Korea B w.p. q."""
-    out = np.empty(p.shape + (4,))
-    np.multiply(p, q, out=out[:, 0])
-    np.multiply(p, 1.0 - q, out=out[:, 1])
-    np.multiply(1.0 - p, q, out=out[:, 2])
-    np.multiply(1.0 - p, 1.0 - q, out=out[:, 3])
+    """Profile probabilities (4, n) when Japan plays B w.p. p and Korea B w.p. q."""
+    out = np.empty((4,) + p.shape)
+    p_not, q_not = 1.0 - p, 1.0 - q
+    np.multiply(p, q, out=out[0])
+    np.multiply(p, q_not, out=out[1])
+    np.multiply(p_not, q, out=out[2])
+    np.multiply(p_not, q_not, out=out[3])
+    return out
+
+
+def _candidates(pure: np.ndarray, mixed: np.ndarray) -> np.ndarray:
+    """Stack (4, n) pure-equilibrium rows and an (n,) mixed row into (5, n)."""
+    out = np.empty((_N_CANDIDATES,) + mixed.shape, dtype=np.result_type(pure, mixed))
+    out[:4] = pure
+    out[4] = mixed
     return out
 
 
 def _uniform_over_best(score: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Weights (n, k): uniform over the allowed entries with the maximal score.
+    """Weights (k, n): uniform over the allowed candidates with the maximal score.
 
-    Every row of ``allowed`` must have at least one True entry.
+    Every column of ``allowed`` must have at least one True entry.
     """
     masked = np.where(allowed, score, -np.inf)
-    best = allowed & (masked == masked.max(axis=1, keepdims=True))
-    return best / best.sum(axis=1, keepdims=True)
+    best = masked == masked.max(axis=0)
+    best &= allowed
+    return best / best.sum(axis=0, dtype=np.float64)
 
 
 def _nash_products(japan: np.ndarray, korea: np.ndarray) -> np.ndarray:
-    """Harsanyi-Selten Nash product of deviation losses for each profile, (n, 4).
+    """Harsanyi-Selten Nash product of deviation losses per profile, (4, n).
 
-    Non-negative at every pure equilibrium; meaningless (and unused) elsewhere.
+    For a pure equilibrium (r, c) it is (u_J(r, c) - u_J(r', c)) * (u_K(r, c) - u_K(r, c'))
+    >= 0; the values at other profiles are not used.
     """
     a = japan[:, 0, 0] - japan[:, 1, 0]
     b = japan[:, 0, 1] - japan[:, 1, 1]
     c = korea[:, 0, 0] - korea[:, 0, 1]
     d = korea[:, 1, 0] - korea[:, 1, 1]
-    return np.stack([a * c, -b * c, -a * d, b * d], axis=1)
+    out = np.empty((4,) + a.shape)
+    np.multiply(a, c, out=out[0])  # BB: Japan loses a by leaving, Korea c
+    np.multiply(b, c, out=out[1])  # BP: Japan loses b, Korea -c
+    np.negative(out[1], out=out[1])
+    np.multiply(a, d, out=out[2])  # PB: Japan loses -a, Korea d
+    np.negative(out[2], out=out[2])
+    np.multiply(b, d, out=out[3])  # PP: Japan loses -b, Korea -d
+    return out
 
 
 def _risk_dominance(
     japan: np.ndarray, korea: np.ndarray, pure: np.ndarray, isolated: np.ndarray
 ) -> np.ndarray:
-    """Weights (n, 5) of the risk-dominance rule (mixed only if no pure equilibrium)."""
-    score = np.zeros((pure.shape[0], _N_CANDIDATES))
-    score[:, :4] = _nash_products(japan, korea)
-    has_pure = pure.any(axis=1)
-    allowed = np.concatenate([pure, (isolated & ~has_pure)[:, None]], axis=1)
+    """Weights (5, n) of the risk-dominance rule (mixed only if no pure equilibrium)."""
+    score = _candidates(_nash_products(japan, korea), np.zeros(isolated.shape))
+    allowed = _candidates(pure, isolated & ~pure.any(axis=0))
     return _uniform_over_best(score, allowed)
 
 
 def _payoff_dominant(japan: np.ndarray, korea: np.ndarray, pure: np.ndarray) -> np.ndarray:
-    """bool (n, 4): the pure equilibrium that Pareto-dominates all other pure ones."""
-    uj = japan.reshape(-1, 1, 4)
-    uk = korea.reshape(-1, 1, 4)
-    ej, fj = uj.transpose(0, 2, 1), uj  # [e, f] compares equilibrium e with f
-    ek, fk = uk.transpose(0, 2, 1), uk
-    dominates = (ej >= fj) & (ek >= fk) & ((ej > fj) | (ek > fk))  # (n, 4, 4)
-    eye = np.eye(4, dtype=np.bool_)
-    # e qualifies if, for every other pure equilibrium f, e dominates f.
-    ok = dominates | eye | ~pure[:, None, :]
-    return pure & ok.all(axis=2)
+    """bool (4, n): the pure equilibrium that Pareto-dominates all other pure ones.
+
+    e dominates f if both players weakly prefer e and not both are indifferent. So e
+    dominates every other pure equilibrium iff it attains both players' maximum over
+    the pure equilibria and no other pure equilibrium has the same payoff pair, i.e.
+    iff it is the only pure equilibrium attaining both maxima.
+    """
+    uj, uk = _profile_rows(japan), _profile_rows(korea)
+    top = np.where(pure, uj, -np.inf)
+    out = top == top.max(axis=0)
+    top = np.where(pure, uk, -np.inf)
+    out &= top == top.max(axis=0)
+    out &= pure
+    out &= out.sum(axis=0, dtype=np.uint8) == 1
+    return out
 
 
 def _japan_expected(japan: np.ndarray, mixed_play: np.ndarray) -> np.ndarray:
-    """Japan's expected payoff (n, 5) in each candidate (BB, BP, PB, PP, mixed)."""
-    flat = japan.reshape(-1, 4)
-    return np.concatenate([flat, np.einsum("nf,nf->n", mixed_play, flat)[:, None]], axis=1)
+    """Japan's expected payoff (5, n) in each candidate (BB, BP, PB, PP, mixed)."""
+    flat = _profile_rows(japan)
+    return _candidates(flat, (mixed_play * flat).sum(axis=0))
 
 
 def _rule_weights(
@@ -148,25 +179,23 @@ def _rule_weights(
     isolated: np.ndarray,
     mixed_play: np.ndarray,
 ) -> np.ndarray:
-    """Weights (n, 5) over the candidates (BB, BP, PB, PP, isolated mixed)."""
-    n = pure.shape[0]
-    allowed = np.concatenate([pure, isolated[:, None]], axis=1)
+    """Weights (5, n) over the candidates (BB, BP, PB, PP, isolated mixed)."""
+    zeros = np.zeros((_N_CANDIDATES,) + isolated.shape)
     if rule == "risk_dominance":
         return _risk_dominance(japan, korea, pure, isolated)
     if rule == "payoff_dominance":
-        dominant = _payoff_dominant(japan, korea, pure)
         weights = _risk_dominance(japan, korea, pure, isolated)
-        found = dominant.any(axis=1)
-        weights[found, :4] = dominant[found]
-        weights[found, 4] = 0.0
+        dominant = _payoff_dominant(japan, korea, pure)
+        found = dominant.any(axis=0)
+        np.copyto(weights[:4], dominant, where=found)
+        weights[4] *= ~found
         return weights
     if rule == "mixed":
         # The isolated mixed equilibrium alone if it exists, else all pure equilibria.
-        preferred = allowed.copy()
-        preferred[isolated, :4] = False
-        return _uniform_over_best(np.zeros((n, _N_CANDIDATES)), preferred)
+        return _uniform_over_best(zeros, _candidates(pure & ~isolated, isolated))
+    allowed = _candidates(pure, isolated)
     if rule == "uniform":
-        return _uniform_over_best(np.zeros((n, _N_CANDIDATES)), allowed)
+        return _uniform_over_best(zeros, allowed)
     if rule == "japan_best":
         return _uniform_over_best(_japan_expected(japan, mixed_play), allowed)
     if rule == "japan_worst":
@@ -222,8 +251,29 @@ def play_probabilities(
     pure, isolated, p, q = _flat_solution(solution, shape)
     japan = japan.reshape(-1, 2, 2)
     korea = korea.reshape(-1, 2, 2)
+    out = np.empty((japan.shape[0], 4))
+    # Blocks keep the (5, block) temporaries in cache; the loop is over blocks, not worlds.
+    for start in range(0, japan.shape[0], _BLOCK):
+        block = slice(start, start + _BLOCK)
+        out[block] = _play_block(
+            rule, japan[block], korea[block], pure[block], isolated[block], p[block], q[block]
+        ).T
+    return out.reshape(shape + (2, 2))
+
+
+def _play_block(
+    rule: str,
+    japan: np.ndarray,
+    korea: np.ndarray,
+    pure: np.ndarray,
+    isolated: np.ndarray,
+    p: np.ndarray,
+    q: np.ndarray,
+) -> np.ndarray:
+    """Profile probabilities (4, m) for a block of m games (see play_probabilities)."""
+    pure = _profile_rows(pure)
     mixed_play = _product_distribution(p, q)
     weights = _rule_weights(rule, japan, korea, pure, isolated, mixed_play)
-
-    out = weights[:, :4] + weights[:, 4:] * mixed_play
-    return out.reshape(shape + (2, 2))
+    out = weights[:4]
+    out += weights[4] * mixed_play
+    return out

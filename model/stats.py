@@ -51,11 +51,41 @@ class Moments:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Moments:
-        """Summarise ``values`` over axis 0 (worlds first)."""
+        """Summarise ``values`` over axis 0 (worlds first).
+
+        Sums and sums of squares go through BLAS (a ones-vector product and the
+        diagonal of the Gram matrix), several times faster than axis-0 reductions.
+        Within one chunk (at most 2**24 worlds of moderate magnitude) the textbook
+        M2 = sum(x^2) - sum(x)^2 / n is accurate to ~1e-10 relative; chunks are then
+        merged with Chan et al.'s stable update.
+        """
         n = int(values.shape[0])
-        mean = values.mean(axis=0)
-        centred = values - mean
-        return cls(n, mean, np.einsum("i...,i...->...", centred, centred))
+        shape = values.shape[1:]
+        flat = np.ascontiguousarray(values, dtype=np.float64).reshape(n, -1)
+        total = np.ones(n) @ flat
+        squares = np.diag(flat.T @ flat) if flat.shape[1] <= 32 else np.einsum("ij,ij->j", flat, flat)
+        return cls.from_sums(n, total.reshape(shape), squares.reshape(shape))
+
+    @classmethod
+    def of_last(cls, values: np.ndarray) -> Moments:
+        """Summarise ``values`` (..., n) over its last axis (worlds last)."""
+        n = int(values.shape[-1])
+        shape = values.shape[:-1]
+        flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1, n)
+        total = flat @ np.ones(n)
+        squares = np.einsum("ij,ij->i", flat, flat)
+        return cls.from_sums(n, total.reshape(shape), squares.reshape(shape))
+
+    @classmethod
+    def from_sums(cls, n: int, total: np.ndarray, squares: np.ndarray) -> Moments:
+        """Moments from the sum and the sum of squares of n values."""
+        mean = total / max(n, 1)
+        return cls(n, mean, np.maximum(squares - total * mean, 0.0))
+
+    def sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sum and the sum of squares of the summarised values."""
+        total = self.mean * self.count
+        return total, self.m2 + total * self.mean
 
     def merge(self, other: Moments) -> Moments:
         if other.count == 0:
@@ -78,91 +108,98 @@ class Moments:
         return np.sqrt(self.variance / max(self.count, 1))
 
 
+# Histogram binning on the float64 bit pattern (as in HDR histograms): the exponent
+# and the top SUB_BITS mantissa bits of a positive value are its bin, so bins are
+# log-spaced with 2**SUB_BITS per power of two (relative width 2**-SUB_BITS, <0.1 %),
+# computed exactly with integer shifts, no logarithms.
+SUB_BITS = 10
+_SHIFT = 52 - SUB_BITS
+_FLOOR_EXP, _CEIL_EXP = -10, 20  # 2**-10 ~ 0.001 to 2**20 ~ 1.05e6 (USD bn)
+_FIRST = (1023 + _FLOOR_EXP) << SUB_BITS  # bit-pattern bucket of the floor
+_INNER = (_CEIL_EXP - _FLOOR_EXP) << SUB_BITS
+BINS = _INNER + 2  # bin 0: <= 0 or below the floor; last: at or above the ceiling
+
+
 @dataclass(frozen=True)
 class Histogram:
-    """Weighted counts of values in fixed log-spaced bins, per series.
+    """Weighted counts of values in fixed log-spaced bins, one histogram per series.
 
-    Bin 0 holds values <= ``floor``; bins 1..B split [floor, ceiling] evenly in log
-    space; the last bin holds values above ``ceiling``. With the default 20,000 bins
-    over 1e-3..1e6 a bin spans 0.1 % of its value, the resolution of every quantile
-    read from it.
-
-    ``weights`` has shape (..., bins): one histogram per leading index.
+    Bin 0 holds values below 2**-10 (treated as a point mass at 0); bins 1..B split
+    [2**-10, 2**20) into 1024 bins per power of two; the last bin holds larger values.
+    ``weights`` has shape (..., BINS).
     """
 
     weights: np.ndarray
-    floor: float = 1e-3
-    ceiling: float = 1e6
-
-    @staticmethod
-    def bin_count(floor: float = 1e-3, ceiling: float = 1e6, bins: int = 20_000) -> int:
-        return bins + 2
 
     @classmethod
-    def of(cls, values: np.ndarray, weights: np.ndarray | None = None, bins: int = 20_000,
-           floor: float = 1e-3, ceiling: float = 1e6) -> Histogram:
-        """Histogram over axis 0 of ``values`` (worlds, ...series); optional weights."""
-        index = cls._index(values, bins, floor, ceiling)
-        series = int(np.prod(values.shape[1:], dtype=np.int64))
-        flat = index.reshape(values.shape[0], series) + np.arange(series) * (bins + 2)
-        w = None if weights is None else weights.reshape(values.shape[0], series).ravel()
-        counts = np.bincount(flat.ravel(), weights=w, minlength=series * (bins + 2))
-        return cls(counts.reshape(*values.shape[1:], bins + 2).astype(np.float64), floor, ceiling)
+    def of(
+        cls, values: np.ndarray, weights: np.ndarray | None = None, exclude: np.ndarray | None = None
+    ) -> Histogram:
+        """Histogram of ``values`` (..., n) along the last axis (worlds last).
+
+        ``weights`` broadcast against ``values``; ``exclude`` lists worlds to leave out.
+        """
+        series = values.shape[:-1]
+        k = int(np.prod(series, dtype=np.int64))
+        index = cls.bin_index(values.reshape(k, -1))
+        index += (np.arange(k) * BINS)[:, None]
+        if exclude is not None and exclude.size:
+            index[:, exclude] = k * BINS  # one spill-over bin, dropped below
+        w = None if weights is None else np.broadcast_to(weights, values.shape).reshape(k, -1).ravel()
+        counts = np.bincount(index.ravel(), weights=w, minlength=k * BINS + 1)[: k * BINS]
+        return cls(counts.reshape(*series, BINS).astype(np.float64))
 
     @staticmethod
-    def _index(values: np.ndarray, bins: int, floor: float, ceiling: float) -> np.ndarray:
-        scale = bins / np.log(ceiling / floor)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            position = np.log(np.maximum(values, floor) / floor) * scale
-        index = np.floor(position).astype(np.int64) + 1
-        index[values <= floor] = 0
-        return np.minimum(index, bins + 1)
+    def bin_index(values: np.ndarray) -> np.ndarray:
+        """Bin of each value (int64, same shape); exact and platform-independent."""
+        bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+        index = bits >> _SHIFT  # negative values have the sign bit: index < 0
+        index -= _FIRST - 1
+        np.clip(index, 0, BINS - 1, out=index)
+        return index
 
     def merge(self, other: Histogram) -> Histogram:
-        return Histogram(self.weights + other.weights, self.floor, self.ceiling)
+        return Histogram(self.weights + other.weights)
 
-    def edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """Lower and upper value of each bin (bin 0: [0, floor]; last: [ceiling, inf])."""
-        bins = self.weights.shape[-1] - 2
-        inner = self.floor * np.exp(np.arange(bins + 1) * np.log(self.ceiling / self.floor) / bins)
-        lower = np.concatenate([[0.0], inner[:-1], [self.ceiling]])
-        upper = np.concatenate([[self.floor], inner[1:], [np.inf]])
+    @staticmethod
+    def edges() -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper value of each bin (bin 0 is the point 0; last: [2**20, inf))."""
+        buckets = np.arange(_FIRST, _FIRST + _INNER + 1, dtype=np.int64) << _SHIFT
+        inner = buckets.view(np.float64)
+        lower = np.concatenate([[0.0], inner[:-1], [inner[-1]]])
+        upper = np.concatenate([[0.0], inner[1:], [inner[-1]]])
         return lower, upper
 
     def quantile(self, q: np.ndarray | float) -> np.ndarray:
         """Quantiles (..., len(q)) by linear interpolation inside the bin."""
         q = np.atleast_1d(np.asarray(q, dtype=float))
         lower, upper = self.edges()
-        upper = np.where(np.isinf(upper), lower, upper)
         cdf = np.cumsum(self.weights, axis=-1)
         total = cdf[..., -1:]
         out = np.empty((*self.weights.shape[:-1], q.size))
         for j, level in enumerate(q):  # loop over a handful of quantile levels
             target = level * total
             idx = np.minimum((cdf < target).sum(axis=-1, keepdims=True), cdf.shape[-1] - 1)
-            before = np.take_along_axis(cdf, idx, axis=-1) - np.take_along_axis(self.weights, idx, axis=-1)
             inside = np.take_along_axis(self.weights, idx, axis=-1)
+            before = np.take_along_axis(cdf, idx, axis=-1) - inside
             frac = np.where(inside > 0, (target - before) / np.where(inside > 0, inside, 1.0), 0.0)
             lo, hi = lower[idx], upper[idx]
             out[..., j] = (lo + np.clip(frac, 0.0, 1.0) * (hi - lo))[..., 0]
         return out
 
-    def tail_mean(self, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """E[X | X >= threshold] and E[(X - threshold)_+^2] from bin midpoints.
+    def excess_moments(self, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """E[(X - t)_+] and E[(X - t)_+^2] per series, from bin midpoints.
 
-        ``threshold`` has the histogram's leading shape.
+        ``threshold`` has the histogram's leading shape. Used for CVaR
+        (Rockafellar & Uryasev 2000) and its standard error (Hong & Liu 2009).
         """
         lower, upper = self.edges()
-        mid = np.where(np.isinf(upper), lower, 0.5 * (lower + upper))
-        t = np.asarray(threshold)[..., None]
-        above = mid >= t
-        w = self.weights * above
-        mass = w.sum(axis=-1)
-        total = self.weights.sum(axis=-1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            tail = (w * mid).sum(axis=-1) / mass
-        excess_sq = (self.weights * np.maximum(mid - t, 0.0) ** 2).sum(axis=-1) / np.maximum(total, 1)
-        return tail, excess_sq
+        mid = 0.5 * (lower + upper)
+        excess = np.maximum(mid - np.asarray(threshold)[..., None], 0.0)
+        total = np.maximum(self.weights.sum(axis=-1), 1e-300)
+        first = (self.weights * excess).sum(axis=-1) / total
+        second = (self.weights * excess**2).sum(axis=-1) / total
+        return first, second
 
 
 Accumulator = Union[Counts, Moments, Histogram]

@@ -68,9 +68,7 @@ def payoff_arrays(
     """
     sizes = st.integers(1, 20) if n is None else (st.just(n) if isinstance(n, int) else n)
     elements = payoff_values() if elements is None else elements
-    return sizes.flatmap(
-        lambda size: hnp.arrays(np.float64, (size, 2, 2), elements=elements)
-    )
+    return sizes.flatmap(lambda size: hnp.arrays(np.float64, (size, 2, 2), elements=elements))
 
 
 @st.composite

@@ -84,7 +84,7 @@ def test_bad_values_name_file_and_key(tmp_path: Path, edit, key, fragment) -> No
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"x.toml: colour: unknown key"):
-        load_config(write(tmp_path, BASE + "\ncolour = 'red'\n"))
+        load_config(write(tmp_path, "colour = 'red'\n" + BASE))
 
 
 def test_policy_share_out_of_range(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_pooled_shares_above_one(tmp_path: Path) -> None:
     [
         ("[[1, 0.5], [0.4, 1]]", "symmetric"),
         ("[[1, 1.5], [1.5, 1]]", ""),
-        ("[[2, 0.5], [0.5, 1]]", "diagonal"),
+        ("[[0.5, 0.2], [0.2, 1]]", "diagonal"),
     ],
 )
 def test_invalid_correlation_matrix(tmp_path: Path, matrix: str, fragment: str) -> None:

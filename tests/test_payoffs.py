@@ -43,11 +43,11 @@ def test_offshore_balancing_world_by_hand() -> None:
     w = structural_worlds(config, draws, 1)
     t = config.game.structural.horizon_years
     # Deterrent per profile: 30 + (40 if J balances) + (20 if K balances) vs resolve 80.
-    np.testing.assert_array_equal(w.holds[0], [True, False, False, False])  # 90, 70, 50, 30
+    np.testing.assert_array_equal(w.holds[:, 0], [True, False, False, False])  # 90, 70, 50, 30
     # Contribution 60, 40, 20, 0 vs threshold 50: only BB qualifies, and there deterrence holds.
-    np.testing.assert_array_equal(w.intervenes[0], [False, False, False, False])
-    np.testing.assert_array_equal(w.collapses[0], [False, True, True, True])
-    japan = w.burden[0, 0]  # (profile, component)
+    np.testing.assert_array_equal(w.intervenes[:, 0], [False, False, False, False])
+    np.testing.assert_array_equal(w.collapses[:, 0], [False, True, True, True])
+    japan = w.burden[0, :, :, 0]  # (profile, component)
     assert japan[0, COMPONENTS.index("defence")] == pytest.approx(t * 40)
     assert japan[0, COMPONENTS.index("retaliation")] == pytest.approx(t * 30 * 0.5)  # diluted
     assert japan[1, COMPONENTS.index("retaliation")] == pytest.approx(t * 30)  # alone
@@ -61,9 +61,9 @@ def test_offshore_balancing_world_by_hand() -> None:
 def test_threshold_met_means_us_intervenes() -> None:
     config, draws = fixed_config(**{"game.structural.us.offshore_balancing.threshold": 35})
     w = structural_worlds(config, draws, 1)
-    np.testing.assert_array_equal(w.intervenes[0], [False, True, False, False])  # only BP: 40 >= 35
-    assert w.burden[0, 0, 1, COMPONENTS.index("war")] == 500
-    assert w.burden[0, 1, 1, COMPONENTS.index("war")] == 400
+    np.testing.assert_array_equal(w.intervenes[:, 0], [False, True, False, False])  # only BP: 40 >= 35
+    assert w.burden[0, 1, COMPONENTS.index("war"), 0] == 500
+    assert w.burden[1, 1, COMPONENTS.index("war"), 0] == 400
 
 
 def test_grand_bargain_never_intervenes() -> None:
@@ -78,19 +78,19 @@ def test_ptrl_money_counts_for_deterrence_and_contribution() -> None:
     w = structural_worlds(config, draws, 1)
     t = config.game.structural.horizon_years
     # F = 10, kappa*F = 5: deterrent 95, 75, 55, 35 vs 75 -> BB and BP hold.
-    np.testing.assert_array_equal(w.holds[0], [True, True, False, False])
+    np.testing.assert_array_equal(w.holds[:, 0], [True, True, False, False])
     # Contribution c + lambda*F = 60+20, 40+20, 20+20, 0+20 vs 50: PB fails (40), PP fails.
-    np.testing.assert_array_equal(w.intervenes[0], [False, False, False, False])
-    np.testing.assert_allclose(w.burden[0, 0, :, COMPONENTS.index("ptrl")], t * 10)
-    np.testing.assert_allclose(w.burden[0, 1, :, COMPONENTS.index("ptrl")], 0.0)
+    np.testing.assert_array_equal(w.intervenes[:, 0], [False, False, False, False])
+    np.testing.assert_allclose(w.burden[0, :, COMPONENTS.index("ptrl"), 0], t * 10)
+    np.testing.assert_allclose(w.burden[1, :, COMPONENTS.index("ptrl"), 0], 0.0)
 
 
 def test_drawdown_counts_for_deterrence_not_contribution() -> None:
     config, draws = fixed_config(**{"policy.financing": "drawdown", "game.structural.us.offshore_balancing.threshold": 45})
     w = structural_worlds(config, draws, 1)
     # Deterrent +5 from the US-paid list, but E is unchanged: BP contribution 40 < 45.
-    np.testing.assert_array_equal(w.intervenes[0], [False, False, False, False])
-    assert w.burden[0, :, :, COMPONENTS.index("ptrl")].sum() == 0.0
+    np.testing.assert_array_equal(w.intervenes[:, 0], [False, False, False, False])
+    assert w.burden[:, :, COMPONENTS.index("ptrl"), 0].sum() == 0.0
 
 
 @pytest.mark.parametrize("financing", ["none", "drawdown", "purl_pooled", "ptrl_japan", "full_pass_through"])

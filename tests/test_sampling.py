@@ -30,6 +30,8 @@ from model.sampling import (
     U_EPSILON,
     Correlation,
     chunk_generator,
+    name_key,
+    parameter_generator,
     draw_chunk,
     validate_correlation,
 )
@@ -146,14 +148,27 @@ def test_chunk_generator_is_the_spawned_child() -> None:
         assert np.array_equal(chunk_generator(SEED, k).random(32), expected.random(32))
 
 
-def test_mc_chunk_equals_direct_draws_from_spawned_child() -> None:
+def test_mc_parameter_draws_from_its_own_named_stream() -> None:
     params = mixed_params()
     k, n = 4, 300
     draws = draw_chunk(params, sampler="mc", seed=SEED, chunk_index=k, chunk_size=512, n=n)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(SEED).spawn(k + 1)[k]))
     for name, dist in params.items():
         if not dist.is_fixed:
+            key = (k, name_key(name))
+            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(SEED, spawn_key=key)))
             assert np.array_equal(draws[name], dist.sample(rng, n)), name
+
+
+def test_mc_draws_are_common_random_numbers_across_scenarios() -> None:
+    """Dropping or fixing one parameter leaves every other parameter's draws unchanged."""
+    params = mixed_params()
+    full = draw_chunk(params, sampler="mc", seed=SEED, chunk_index=2, chunk_size=256, n=256)
+    dropped = dict(params)
+    removed = next(name for name, dist in params.items() if not dist.is_fixed)
+    del dropped[removed]
+    fewer = draw_chunk(dropped, sampler="mc", seed=SEED, chunk_index=2, chunk_size=256, n=256)
+    for name in dropped:
+        assert np.array_equal(full[name], fewer[name]), name
 
 
 def test_mc_copula_draws_normals_first_then_uncorrelated_in_order() -> None:
@@ -163,14 +178,16 @@ def test_mc_copula_draws_normals_first_then_uncorrelated_in_order() -> None:
     n = 200
     draws = draw_chunk(params, sampler="mc", seed=SEED, chunk_index=1, chunk_size=n, n=n,
                        correlation=corr)
-    rng = chunk_generator(SEED, 1)
+    rng = parameter_generator(SEED, 1, "copula:shock|cost")
     z = rng.standard_normal((n, 2))
     u = np.clip(scipy.stats.norm.cdf(z @ np.linalg.cholesky(matrix).T), U_EPSILON,
                 1 - U_EPSILON)
     np.testing.assert_allclose(draws["shock"], params["shock"].ppf(u[:, 0]), rtol=1e-12)
     np.testing.assert_allclose(draws["cost"], params["cost"].ppf(u[:, 1]), rtol=1e-12)
     for name in ("loss", "years", "rate", "tilt"):
-        assert np.array_equal(draws[name], params[name].sample(rng, n)), name
+        if not params[name].is_fixed:
+            own = parameter_generator(SEED, 1, name)
+            assert np.array_equal(draws[name], params[name].sample(own, n)), name
 
 
 # ---------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 class Strict(BaseModel):
     """Base for config tables: unknown keys are errors, values are not coerced from text."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)
 
 
 def support(dist: Any) -> tuple[float, float]:

@@ -1,0 +1,115 @@
+"""Results do not depend on jobs, backend, interruption or checkpointing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import model
+from model.execution import Execution, chunk_files, load_chunk, save_chunk
+from model.engine import evaluate_chunk
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "configs" / "baseline.toml"
+SMALL = ["sampling.chunk_size=4096"]
+VOLATILE = ("created_utc", "run_id", "stop_reason")
+
+
+def strip(ds: xr.Dataset) -> xr.Dataset:
+    ds = ds.copy()
+    for key in VOLATILE:
+        ds.attrs.pop(key, None)
+    return ds
+
+
+def run(execution: Execution, n: int = 40_000) -> xr.Dataset:
+    return strip(model.simulate(BASELINE, n_samples=n, overrides=SMALL, execution=execution))
+
+
+def test_identical_across_jobs_and_backends() -> None:
+    one = run(Execution(backend="sequential"))
+    loky_1 = run(Execution(backend="loky", jobs=1))
+    loky_2 = run(Execution(backend="loky", jobs=2))
+    threads = run(Execution(backend="threading", jobs=2))
+    dask = run(Execution(backend="dask", jobs=2))
+    for other in (loky_1, loky_2, threads, dask):
+        xr.testing.assert_identical(one, other)
+
+
+def test_chunk_checkpoint_round_trip_is_exact(tmp_path: Path) -> None:
+    loaded = model.load_config(BASELINE, SMALL)
+    stats = evaluate_chunk(loaded.config, loaded.priors(), 3, 1000)
+    save_chunk(tmp_path, 3, stats)
+    assert list(chunk_files(tmp_path)) == [3]
+    back = load_chunk(tmp_path / "chunk-000003.npz")
+    assert back.keys() == stats.keys()
+    for key, acc in stats.items():
+        for field in vars(acc):
+            np.testing.assert_array_equal(np.asarray(getattr(back[key], field)), np.asarray(getattr(acc, field)))
+
+
+def test_target_se_stops_early_and_reproducibly() -> None:
+    a = model.simulate(BASELINE, n_samples=2_000_000, overrides=SMALL, execution=Execution(target_se=0.004))
+    b = model.simulate(BASELINE, n_samples=2_000_000, overrides=SMALL, execution=Execution(backend="loky", jobs=2, target_se=0.004))
+    assert a.attrs["samples"] < 2_000_000
+    assert float(a.played_se.max()) <= 0.004
+    xr.testing.assert_identical(strip(a), strip(b))
+
+
+def _offshore(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "model.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_interrupt_and_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
+    args = ["run", str(BASELINE), "--samples", "3000000", "--set", "sampling.chunk_size=16384", "--jobs", "1", "--quiet"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "model.cli", *args, "--runs-dir", "interrupted"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 300
+    partial = None
+    while time.monotonic() < deadline:
+        found = list((tmp_path / "interrupted").glob("*.partial/chunks/chunk-*.npz"))
+        if len(found) >= 3:
+            partial = found[0].parents[1]
+            break
+        time.sleep(0.05)
+    assert partial is not None, "the run never checkpointed a chunk"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "resume with: offshore run --resume" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (partial / "results.nc").exists()
+    manifest = json.loads((partial / "manifest.json").read_text())
+    assert manifest["status"] == "running"
+
+    resumed = _offshore("run", "--resume", str(partial), "--jobs", "2", "--quiet", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    final = Path(resumed.stdout.strip().splitlines()[-1])
+    assert final.name == partial.name.removesuffix(".partial") and not partial.exists()
+
+    fresh = _offshore(*args, "--runs-dir", "fresh", cwd=tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    fresh_dir = Path(fresh.stdout.strip().splitlines()[-1])
+    with xr.open_dataset(tmp_path / final / "results.nc") as a, xr.open_dataset(tmp_path / fresh_dir / "results.nc") as b:
+        xr.testing.assert_identical(strip(a.load()), strip(b.load()))
+    assert json.loads((tmp_path / final / "manifest.json").read_text())["status"] == "complete"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_resume_rejects_complete_or_foreign_directories(tmp_path: Path) -> None:
+    result = _offshore("run", "--resume", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:") and len(result.stderr.strip().splitlines()) == 1
