@@ -181,7 +181,6 @@ def save_chunk(directory: Path, k: int, stats: ChunkStats) -> None:
             arrays[f"{name}|moments|m2"] = np.asarray(acc.m2)
         elif isinstance(acc, Histogram):
             arrays[f"{name}|histogram|weights"] = acc.weights
-            arrays[f"{name}|histogram|range"] = np.array([acc.floor, acc.ceiling])
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / f".chunk-{k:06d}.npz.tmp"
     with tmp.open("wb") as handle:
@@ -208,5 +207,5 @@ def load_chunk(path: Path) -> ChunkStats:
         elif kind == "moments":
             stats[name] = Moments(int(p["count"]), p["mean"], p["m2"])
         else:
-            stats[name] = Histogram(p["weights"], float(p["range"][0]), float(p["range"][1]))
+            stats[name] = Histogram(p["weights"])
     return stats
