@@ -23,7 +23,7 @@ from model.equilibria import solve_2x2
 from model.payoffs import StructuralWorlds, ordinal_payoffs, structural_worlds
 from model.sampling import Correlation, draw_chunk
 from model.selection import play_probabilities
-from model.signature import CODES, comparisons, signature_codes, tables
+from model.signature import CODES, as_games, comparisons, signature_codes, tables
 from model.stats import ChunkStats, Counts, Histogram, Moments
 
 BOUND_RULES = ("japan_best", "japan_worst")
@@ -92,20 +92,25 @@ class Selection:
 
 
 def select(japan: np.ndarray, korea: np.ndarray, values: np.ndarray, rule: str) -> Selection:
-    """How each world's game is played under ``rule``; ``values`` from :func:`comparisons`."""
+    """How each world's game is played under ``rule``.
+
+    ``japan`` and ``korea`` are profile-major payoffs (4, n); ``values`` comes from
+    :func:`model.signature.comparisons`.
+    """
     table = tables()
     code = signature_codes(values)
     played = table.played[rule].take(code, axis=1)
     undetermined = np.flatnonzero(~table.determined[rule].take(code))
     if undetermined.size:
-        played[:, undetermined] = rule_weights(japan[undetermined], korea[undetermined], rule)
+        played[:, undetermined] = rule_weights(japan[:, undetermined], korea[:, undetermined], rule)
     return Selection(played, code, undetermined)
 
 
 def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
-    """Reference path: profile probabilities (4, m) of m games under ``rule``."""
-    if japan.shape[0] == 0:
+    """Reference path: profile probabilities (4, m) of m games (rows (4, m)) under ``rule``."""
+    if japan.shape[1] == 0:
         return np.zeros((4, 0))
+    japan, korea = as_games(japan), as_games(korea)
     solution = solve_2x2(japan, korea)
     return play_probabilities(japan, korea, solution, rule).reshape(-1, 4).T
 
@@ -113,18 +118,20 @@ def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
 def summarise(
     config: Config, japan: np.ndarray, korea: np.ndarray, worlds: StructuralWorlds | None
 ) -> ChunkStats:
-    """Sufficient statistics of one chunk; :mod:`model.results` explains each."""
-    n = japan.shape[0]
+    """Sufficient statistics of one chunk; :mod:`model.results` explains each.
+
+    ``japan`` and ``korea`` are profile-major payoffs (4, n).
+    """
+    n = japan.shape[1]
     values = comparisons(japan, korea)
     chosen = select(japan, korea, values, config.game.selection)
-    j = japan.reshape(n, 4)
-    simultaneous = np.einsum("pn,np->n", chosen.played, j)
+    simultaneous = np.einsum("pn,pn->n", chosen.played, japan)
     commit_b, commit_p = values[9], values[10]
     stats: ChunkStats = {
         "signature": Counts(n, np.bincount(chosen.signature, minlength=CODES)),
         "played": Moments.of_last(chosen.played),
-        "payoff_japan": Moments.of(j),
-        "payoff_korea": Moments.of(korea.reshape(n, 4)),
+        "payoff_japan": Moments.of_last(japan),
+        "payoff_korea": Moments.of_last(korea),
         "commit_gain": Moments.of_last(commit_b - simultaneous),
         "commit_is_best": Counts(n, np.array(np.count_nonzero((commit_b >= simultaneous) & (commit_b >= commit_p)))),
     }
@@ -153,7 +160,7 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
         squares = squares - (here * here).sum(axis=-1)
     for rule in BOUND_RULES:
         if idx.size:
-            other = sub.expected_burden(rule_weights(japan[idx], korea[idx], rule))
+            other = sub.expected_burden(rule_weights(japan[:, idx], korea[:, idx], rule))
             bounds.append(Moments.from_sums(
                 burden_moments.count, total + other.sum(axis=-1), squares + (other * other).sum(axis=-1)
             ))
@@ -193,8 +200,8 @@ def _realised_burden_histogram(played: np.ndarray, burden: np.ndarray, worlds: S
 def subset(worlds: StructuralWorlds, idx: np.ndarray) -> StructuralWorlds:
     """The worlds at ``idx``."""
     return StructuralWorlds(
-        japan=worlds.japan[idx],
-        korea=worlds.korea[idx],
+        japan=worlds.japan[:, idx],
+        korea=worlds.korea[:, idx],
         holds=worlds.holds[:, idx],
         intervenes=worlds.intervenes[:, idx],
         collapses=worlds.collapses[:, idx],

@@ -34,17 +34,18 @@ def ordinal_payoffs(config: Config, draws: Mapping[str, np.ndarray], n: int) -> 
 
     Returns
     -------
-    japan, korea : ndarray, float64 (n, 2, 2)
-        Ordinal utilities (4 = best) plus the drawn noise.
+    japan, korea : ndarray, float64 (4, n)
+        Ordinal utilities (4 = best) plus the drawn noise, profile-major: row p is
+        profile ``PROFILES[p]`` (BB, BP, PB, PP).
     """
     ordinal = config.game.ordinal
     out = []
     for player in ORDINAL_PLAYERS:
         table = np.asarray(getattr(ordinal, player), dtype=float).reshape(4)
-        payoff = np.empty((n, 4))
+        payoff = np.empty((4, n))
         for i, profile in enumerate(PROFILES):
-            np.add(draws[ordinal_noise_key(player, profile)], table[i], out=payoff[:, i])
-        out.append(payoff.reshape(n, 2, 2))
+            np.add(draws[ordinal_noise_key(player, profile)], table[i], out=payoff[i])
+        out.append(payoff)
     return out[0], out[1]
 
 
@@ -73,8 +74,9 @@ class StructuralWorlds:
 
     Attributes
     ----------
-    japan, korea : float64 (n, 2, 2)
-        Payoffs (minus total burden, plus optional model-error noise), USD bn.
+    japan, korea : float64 (4, n)
+        Payoffs per profile (BB, BP, PB, PP): minus total burden, plus optional
+        model-error noise, USD bn.
     holds, intervenes, collapses : bool (4, n)
         Per profile (BB, BP, PB, PP): deterrence holds; the US intervenes; the balance
         collapses. Exactly one is true per profile and world.
@@ -139,7 +141,7 @@ class StructuralWorlds:
     @property
     def burden(self) -> np.ndarray:
         """Burden per country, profile, component and world: float64 (2, 4, 5, n)."""
-        n = self.japan.shape[0]
+        n = self.japan.shape[1]
         eye = np.eye(4)
         return np.stack(
             [self.expected_burden(np.repeat(eye[:, p : p + 1], n, axis=1))[:, :5] for p in range(4)],
@@ -195,10 +197,11 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
                 total[p] = fixed
             total[p] += intervenes[p] * war_loss[i]
             total[p] += collapses[p] * collapse_loss[i]
-        payoff = -total.T  # (n, 4)
+        np.negative(total, out=total)
         if s.noise_sd > 0:
-            payoff = payoff + np.stack([draws[structural_noise_key(player, p)] for p in PROFILES], axis=-1)
-        payoffs.append(np.ascontiguousarray(payoff).reshape(n, 2, 2))
+            for p, profile in enumerate(PROFILES):
+                total[p] += draws[structural_noise_key(player, profile)]
+        payoffs.append(total)
     return StructuralWorlds(
         japan=payoffs[0],
         korea=payoffs[1],

@@ -20,6 +20,7 @@ from model.equilibria import PROFILES, equilibrium_set_codes, solve_2x2
 from model.gametypes import TYPE_LABELS, player_types
 from model.payoffs import COMPONENTS
 from model.selection import play_probabilities
+from model.signature import as_games
 
 
 def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple[str, ...], np.ndarray, str]]:
@@ -28,7 +29,8 @@ def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple
     plan = ChunkPlan(config.sampling.samples, config.sampling.chunk_size)
     draws = draw_worlds(config, loaded.priors(), k, plan.size(k))
     draws = {key: value[:n] for key, value in draws.items()}
-    worlds, japan, korea = payoffs_of(config, draws, n)
+    worlds, japan_rows, korea_rows = payoffs_of(config, draws, n)
+    japan, korea = as_games(japan_rows), as_games(korea_rows)
     solution = solve_2x2(japan, korea)
     played = play_probabilities(japan, korea, solution, config.game.selection).reshape(n, 4)
     japan_type, korea_type = player_types(japan, korea)

@@ -49,23 +49,22 @@ CODES = 3**DIGITS
 FACT_CODES = 3**7  # codes of the first seven digits (a, b, c, d, eJ, eK, L)
 
 
-def comparisons(japan: np.ndarray, korea: np.ndarray) -> np.ndarray:
+def comparisons(j: np.ndarray, k: np.ndarray) -> np.ndarray:
     """The nine comparisons of n games, then Japan's two commitment payoffs: (11, n).
 
-    Rows 0-8 are (a, b, c, d, eJ, eK, L, r1, r2) of the table above; rows 9 and 10 are
-    Japan's payoff when it commits to B and to P. Korea's best responses are resolved 50/50
-    on ties, as in :mod:`model.commitment`.
+    ``j`` and ``k`` are Japan's and Korea's payoffs laid out profile-major, (4, n) with
+    rows BB, BP, PB, PP. Rows 0-8 of the result are (a, b, c, d, eJ, eK, L, r1, r2) of
+    the table above; rows 9 and 10 are Japan's payoff when it commits to B and to P.
+    Korea's best responses are resolved 50/50 on ties, as in :mod:`model.commitment`.
     """
-    n = japan.shape[0]
-    j = japan.reshape(n, 4)
-    k = korea.reshape(n, 4)
+    n = j.shape[1]
     out = np.empty((DIGITS + 2, n))
-    np.subtract(j[:, 0], j[:, 2], out=out[0])  # a
-    np.subtract(j[:, 1], j[:, 3], out=out[1])  # b
-    np.subtract(k[:, 0], k[:, 1], out=out[2])  # c
-    np.subtract(k[:, 2], k[:, 3], out=out[3])  # d
-    np.subtract(j[:, 0], j[:, 3], out=out[4])  # eJ
-    np.subtract(k[:, 0], k[:, 3], out=out[5])  # eK
+    np.subtract(j[0], j[2], out=out[0])  # a
+    np.subtract(j[1], j[3], out=out[1])  # b
+    np.subtract(k[0], k[1], out=out[2])  # c
+    np.subtract(k[2], k[3], out=out[3])  # d
+    np.subtract(j[0], j[3], out=out[4])  # eJ
+    np.subtract(k[0], k[3], out=out[5])  # eK
     out[9] = commit_value(j, out[2], b=True)
     out[10] = commit_value(j, out[3], b=False)
     np.subtract(out[9], out[10], out=out[6])  # L
@@ -77,12 +76,12 @@ def comparisons(japan: np.ndarray, korea: np.ndarray) -> np.ndarray:
 def commit_value(j: np.ndarray, korea_gain: np.ndarray, *, b: bool) -> np.ndarray:
     """Japan's payoff when it commits to B (``b=True``) or P and Korea best-responds.
 
-    ``j`` is Japan's payoffs (n, 4) in profile order; ``korea_gain`` is Korea's gain
+    ``j`` is Japan's payoffs (4, n), profile-major; ``korea_gain`` is Korea's gain
     from B against that commitment (c for B, d for P). Ties: Korea mixes 50/50.
     """
     row = 0 if b else 2
     korea_b = (korea_gain > 0) + 0.5 * (korea_gain == 0)
-    return j[:, row + 1] + korea_b * (j[:, row] - j[:, row + 1])
+    return j[row + 1] + korea_b * (j[row] - j[row + 1])
 
 
 def signature_codes(values: np.ndarray) -> np.ndarray:
@@ -123,6 +122,16 @@ def _all_small_games() -> tuple[np.ndarray, np.ndarray]:
     noise = rng.standard_normal((2**18, 8)) * rng.choice([0.3, 1.0, 3.0], size=(2**18, 1))
     games = np.concatenate([grid, grid[rng.integers(0, grid.shape[0], 2**18)] + noise])
     return games[:, :4].reshape(-1, 2, 2), games[:, 4:].reshape(-1, 2, 2)
+
+
+def as_rows(payoffs: np.ndarray) -> np.ndarray:
+    """(n, 2, 2) payoffs -> profile-major (4, n) rows BB, BP, PB, PP."""
+    return np.ascontiguousarray(payoffs.reshape(-1, 4).T)
+
+
+def as_games(rows: np.ndarray) -> np.ndarray:
+    """Profile-major (4, n) rows -> (n, 2, 2) payoffs for the reference functions."""
+    return np.ascontiguousarray(rows.T).reshape(-1, 2, 2)
 
 
 def _first_index(code: np.ndarray, size: int) -> np.ndarray:
@@ -182,7 +191,7 @@ def _from_arrays(data) -> SignatureTables:
 def build_tables() -> SignatureTables:
     """Build and check the lookup tables from the reference functions (about 1 s)."""
     japan, korea = _all_small_games()
-    values = comparisons(japan, korea)
+    values = comparisons(as_rows(japan), as_rows(korea))
     code = signature_codes(values)
     solution = solve_2x2(japan, korea)
     n = japan.shape[0]

@@ -53,9 +53,9 @@ def test_offshore_balancing_world_by_hand() -> None:
     assert japan[1, COMPONENTS.index("retaliation")] == pytest.approx(t * 30)  # alone
     assert japan[2, COMPONENTS.index("retaliation")] == 0.0
     assert japan[3, COMPONENTS.index("collapse")] == 800
-    assert w.japan[0, 0, 0] == pytest.approx(-(t * 40 + t * 15))
-    assert w.japan[0, 1, 1] == pytest.approx(-800)
-    assert w.korea[0, 0, 1] == pytest.approx(-450)  # Korea passes, Japan balances alone: collapse
+    assert w.japan[0, 0] == pytest.approx(-(t * 40 + t * 15))
+    assert w.japan[3, 0] == pytest.approx(-800)
+    assert w.korea[1, 0] == pytest.approx(-450)  # Korea passes, Japan balances alone: collapse
 
 
 def test_threshold_met_means_us_intervenes() -> None:
