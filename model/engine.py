@@ -23,7 +23,7 @@ from model.equilibria import solve_2x2
 from model.payoffs import StructuralWorlds, ordinal_payoffs, structural_worlds
 from model.sampling import Correlation, draw_chunk
 from model.selection import play_probabilities
-from model.signature import CODES, as_games, comparisons, signature_codes, tables
+from model.signature import CODES, as_games, comparisons, selected_profile, signature_codes, tables
 from model.stats import ChunkStats, Counts, Histogram, Moments
 
 BOUND_RULES = ("japan_best", "japan_worst")
@@ -84,26 +84,60 @@ def payoffs_of(
 
 @dataclass(frozen=True)
 class Selection:
-    """Profile probabilities (4, n) under the run's rule, and where they came from."""
+    """How each world's game is played under the run's rule.
 
-    played: np.ndarray
+    Most worlds play one profile fixed by their signature (``profile``); the others
+    (``undetermined``: several equilibria the signature cannot rank, a mixed one only,
+    ties) were solved by the reference functions and play ``weights``.
+    """
+
     signature: np.ndarray  # uint16 (n,)
-    undetermined: np.ndarray  # int64 indices of worlds solved by the reference path
+    profile: np.ndarray  # int8 (n,): the profile played, -1 where undetermined
+    undetermined: np.ndarray  # int64 (m,): indices of the other worlds
+    weights: np.ndarray  # float (4, m): their profile probabilities
+    table: np.ndarray  # int8 (CODES,): profile fixed by each signature under the rule
+
+    def dense(self) -> np.ndarray:
+        """Profile probabilities of every world, float (4, n)."""
+        n = self.profile.size
+        played = np.zeros((4, n))
+        played[self.profile, np.arange(n)] = 1.0
+        if self.undetermined.size:
+            played[:, self.undetermined] = self.weights
+        return played
+
+    def value(self, rows: np.ndarray) -> np.ndarray:
+        """Expected value (n,) of per-profile quantities ``rows`` (4, n) under the play."""
+        out = np.take_along_axis(rows, np.maximum(self.profile, 0)[None, :].astype(np.intp), axis=0)[0]
+        if self.undetermined.size:
+            idx = self.undetermined
+            out[idx] = np.einsum("pm,pm->m", self.weights, rows[:, idx])
+        return out
+
+    def moments(self, counts: np.ndarray) -> Moments:
+        """Moments of the per-world profile probabilities, from the signature histogram
+        ``counts`` (exact: determined worlds play a one-hot vector)."""
+        sub_counts = np.bincount(self.signature[self.undetermined], minlength=counts.size)
+        table = self.table
+        hit = table >= 0
+        one_hot = np.bincount(table[hit], weights=(counts - sub_counts)[hit], minlength=4)
+        n = self.profile.size
+        total = one_hot + self.weights.sum(axis=1)
+        squares = one_hot + np.einsum("pm,pm->p", self.weights, self.weights)
+        return Moments.from_sums(n, total, squares)
 
 
-def select(japan: np.ndarray, korea: np.ndarray, values: np.ndarray, rule: str) -> Selection:
+def select(japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str) -> Selection:
     """How each world's game is played under ``rule``.
 
-    ``japan`` and ``korea`` are profile-major payoffs (4, n); ``values`` comes from
-    :func:`model.signature.comparisons`.
+    ``japan`` and ``korea`` are profile-major payoffs (4, n); ``code`` holds the
+    worlds' signatures (:func:`model.signature.signature_codes`).
     """
-    table = tables()
-    code = signature_codes(values)
-    played = table.played[rule].take(code, axis=1)
-    undetermined = np.flatnonzero(~table.determined[rule].take(code))
-    if undetermined.size:
-        played[:, undetermined] = rule_weights(japan[:, undetermined], korea[:, undetermined], rule)
-    return Selection(played, code, undetermined)
+    table = selected_profile(rule)
+    profile = table.take(code)
+    undetermined = np.flatnonzero(profile < 0)
+    weights = rule_weights(japan[:, undetermined], korea[:, undetermined], rule)
+    return Selection(code, profile, undetermined, weights, table)
 
 
 def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
@@ -124,12 +158,13 @@ def summarise(
     """
     n = japan.shape[1]
     values = comparisons(japan, korea)
-    chosen = select(japan, korea, values, config.game.selection)
-    simultaneous = np.einsum("pn,pn->n", chosen.played, japan)
+    chosen = select(japan, korea, signature_codes(values), config.game.selection)
+    counts = np.bincount(chosen.signature, minlength=CODES)
+    simultaneous = chosen.value(japan)
     commit_b, commit_p = values[9], values[10]
     stats: ChunkStats = {
-        "signature": Counts(n, np.bincount(chosen.signature, minlength=CODES)),
-        "played": Moments.of_last(chosen.played),
+        "signature": Counts(n, counts),
+        "played": chosen.moments(counts),
         "payoff_japan": Moments.of_last(japan),
         "payoff_korea": Moments.of_last(korea),
         "commit_gain": Moments.of_last(commit_b - simultaneous),
@@ -142,30 +177,30 @@ def summarise(
 
 def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds) -> ChunkStats:
     table = tables()
-    played = chosen.played
+    played = chosen.dense()
     commit = table.commit_played.take(chosen.signature, axis=1)
     leader = table.leader_played.take(chosen.signature, axis=1)
     burden = worlds.expected_burden(played)  # (2, 6, n)
     burden_moments = Moments.of_last(burden)
 
-    # The bound rules agree with the run's rule wherever the signature determines the
-    # profile, so only the undetermined worlds are re-selected and their sums swapped.
-    idx = chosen.undetermined
+    # A bound rule changes the burden only where it plays another profile than the
+    # run's rule: there, swap those worlds' contributions to the sums.
+    total, squares = burden_moments.sums()
     bounds = []
-    if idx.size:
-        sub = subset(worlds, idx)
-        total, squares = burden_moments.sums()
-        here = sub.expected_burden(played[:, idx])
-        total = total - here.sum(axis=-1)
-        squares = squares - (here * here).sum(axis=-1)
     for rule in BOUND_RULES:
-        if idx.size:
-            other = sub.expected_burden(rule_weights(japan[:, idx], korea[:, idx], rule))
-            bounds.append(Moments.from_sums(
-                burden_moments.count, total + other.sum(axis=-1), squares + (other * other).sum(axis=-1)
-            ))
-        else:
+        other = select(japan, korea, chosen.signature, rule)
+        changed = np.flatnonzero((other.profile != chosen.profile) | (other.profile < 0))
+        if changed.size == 0:
             bounds.append(burden_moments)
+            continue
+        sub = subset(worlds, changed)
+        before = sub.expected_burden(played[:, changed])
+        after = sub.expected_burden(other.dense()[:, changed])
+        bounds.append(Moments.from_sums(
+            burden_moments.count,
+            total - before.sum(axis=-1) + after.sum(axis=-1),
+            squares - (before * before).sum(axis=-1) + (after * after).sum(axis=-1),
+        ))
     return {
         "outcome": Moments.of_last(worlds.outcome_probabilities(played)),
         "outcome_commit": Moments.of_last(worlds.outcome_probabilities(commit)),

@@ -80,8 +80,13 @@ def commit_value(j: np.ndarray, korea_gain: np.ndarray, *, b: bool) -> np.ndarra
     from B against that commitment (c for B, d for P). Ties: Korea mixes 50/50.
     """
     row = 0 if b else 2
-    korea_b = (korea_gain > 0) + 0.5 * (korea_gain == 0)
-    return j[row + 1] + korea_b * (j[row] - j[row + 1])
+    # Exact selection (no arithmetic) where Korea's reply is strict, so that equal
+    # payoffs compare equal downstream; 0.5*x + 0.5*y on ties.
+    out = np.where(korea_gain > 0, j[row], j[row + 1])
+    ties = np.flatnonzero(korea_gain == 0)
+    if ties.size:
+        out[ties] = 0.5 * j[row, ties] + 0.5 * j[row + 1, ties]
+    return out
 
 
 def signature_codes(values: np.ndarray) -> np.ndarray:
@@ -111,6 +116,16 @@ class SignatureTables:
     leader_played: np.ndarray  # float (4, CODES)
     korea_b_given_japan_b: np.ndarray  # float (CODES,)
     leader_chooses_b: np.ndarray  # float (CODES,)
+
+
+@cache
+def selected_profile(rule: str) -> np.ndarray:
+    """int8 (CODES,): the one profile played under ``rule``, or -1 where the code does
+    not fix a single profile (undetermined, or a determined 50/50 tie)."""
+    t = tables()
+    played = t.played[rule]
+    one_hot = t.determined[rule] & (played.max(axis=0) == 1.0)
+    return np.where(one_hot, played.argmax(axis=0), -1).astype(np.int8)
 
 
 def _all_small_games() -> tuple[np.ndarray, np.ndarray]:
