@@ -15,6 +15,7 @@ import xarray as xr
 from model.config import ConfigError, load_config
 from model.execution import BACKENDS, Execution, default_jobs
 
+LANGS = ("en", "zh-TW")
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
@@ -47,7 +48,11 @@ def main() -> None:
 @click.option("--runs-dir", type=click.Path(path_type=Path), default=Path("runs"), show_default=True)
 @click.option("--resume", "resume_dir", type=click.Path(path_type=Path), help="Finish an interrupted run directory.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary; print only the run directory.")
-def run(config, samples, seed, overrides, jobs, backend, scheduler, target_se, keep_samples, runs_dir, resume_dir, quiet):
+@click.option("--no-report", is_flag=True, help="Do not render the risk report.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Report language.")
+@click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
+def run(config, samples, seed, overrides, jobs, backend, scheduler, target_se, keep_samples, runs_dir, resume_dir,
+        quiet, no_report, lang, reports_dir):
     """Run CONFIG (default: the shipped baseline) and write runs/<run-id>/."""
     from model.runner import RunInterrupted, resume_run, start_run
     from model.simulation import resolve
@@ -83,6 +88,12 @@ def run(config, samples, seed, overrides, jobs, backend, scheduler, target_se, k
     if not quiet:
         click.echo(summary_text(result.dataset))
         click.echo(f"stopped: {result.manifest.get('stop_reason')}; wall time {result.manifest.get('wall_seconds')} s")
+    if not no_report:
+        from model.report import render_run_report
+
+        report_dir = render_run_report(result.path, reports_dir, lang)
+        if not quiet:
+            click.echo(f"report: {report_dir / 'report.html'}")
     click.echo(str(result.path))
 
 
@@ -101,6 +112,27 @@ def validate(config, overrides):
         f"ok: {config}: mode {loaded.config.game.mode}, {len(priors)} parameters "
         f"({uncertain} uncertain), config hash {loaded.hash}"
     )
+
+
+@main.command()
+@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--compare", is_flag=True, help="One report setting all the runs side by side.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
+@click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
+def report(run_dirs, compare, lang, reports_dir):
+    """Render the risk report of RUN_DIR (or, with --compare, of several runs)."""
+    from model.report import render_comparison, render_run_report
+
+    for run_dir in run_dirs:
+        if not (run_dir / "results.nc").is_file():
+            _fail(f"error: {run_dir}: no results.nc (not a finished run directory)")
+    if compare or len(run_dirs) > 1:
+        if len(run_dirs) < 2 and compare:
+            _fail("error: --compare needs at least two run directories")
+        out = render_comparison(list(run_dirs), reports_dir, lang)
+    else:
+        out = render_run_report(run_dirs[0], reports_dir, lang)
+    click.echo(str(out))
 
 
 @main.command()

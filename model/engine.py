@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from model.allocator import keep_freed_memory
 from model.config.schema import Config
 from model.equilibria import solve_2x2
 from model.payoffs import StructuralWorlds, ordinal_payoffs, structural_worlds
@@ -67,6 +68,7 @@ def draw_worlds(config: Config, priors: dict[str, Any], k: int, n: int) -> dict[
 
 def evaluate_chunk(config: Config, priors: dict[str, Any], k: int, n: int) -> ChunkStats:
     """Draw chunk ``k`` of ``n`` worlds and return its mergeable statistics."""
+    keep_freed_memory()
     draws = draw_worlds(config, priors, k, n)
     worlds, japan, korea = payoffs_of(config, draws, n)
     return summarise(config, japan, korea, worlds)

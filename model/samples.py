@@ -50,7 +50,7 @@ def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple
     )
     if worlds is not None:
         weights = np.ascontiguousarray(played.T)
-        records["outcome"] = (("world", "outcome"), worlds.outcome_probabilities(weights).T, "P(holds, US intervenes, collapse)")
+        records["outcome_probability"] = (("world", "outcome"), worlds.outcome_probabilities(weights).T, "P(holds, US intervenes, collapse)")
         burden = np.moveaxis(worlds.expected_burden(weights), -1, 0)
         records["burden"] = (("world", "country", "component"), burden, "expected burden, USD bn")
     return records

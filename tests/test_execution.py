@@ -72,7 +72,7 @@ def _offshore(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_interrupt_and_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
-    args = ["run", str(BASELINE), "--samples", "3000000", "--set", "sampling.chunk_size=16384", "--jobs", "1", "--quiet"]
+    args = ["run", str(BASELINE), "--samples", "3000000", "--set", "sampling.chunk_size=16384", "--jobs", "1", "--quiet", "--no-report"]
     proc = subprocess.Popen(
         [sys.executable, "-m", "model.cli", *args, "--runs-dir", "interrupted"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -95,7 +95,7 @@ def test_interrupt_and_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
     manifest = json.loads((partial / "manifest.json").read_text())
     assert manifest["status"] == "running"
 
-    resumed = _offshore("run", "--resume", str(partial), "--jobs", "2", "--quiet", cwd=tmp_path)
+    resumed = _offshore("run", "--resume", str(partial), "--jobs", "2", "--quiet", "--no-report", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     final = Path(resumed.stdout.strip().splitlines()[-1])
     assert final.name == partial.name.removesuffix(".partial") and not partial.exists()

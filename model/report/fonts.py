@@ -1,0 +1,106 @@
+"""Fonts for the report: DejaVu Sans for English, Noto Sans CJK TC for Traditional Chinese.
+
+The CJK font comes with the project's own install: the ``noto-cjk-sans-otc`` package
+(a dependency in pyproject.toml, SIL Open Font License) ships Google's
+``NotoSansCJK-Regular.ttc``; face 3 of that collection is Noto Sans CJK TC. Debian's
+``fonts-noto-cjk`` (the same collection under /usr/share/fonts) is used when the
+package is missing. Matplotlib reads the collection directly; for the HTML report a
+subset of the TC face holding only the characters the page uses is embedded as a
+data URI, so the page renders the same on a machine without any CJK font.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from model.report.errors import ReportError
+
+CJK_FAMILY = "Noto Sans CJK TC"
+LATIN_FAMILY = "DejaVu Sans"
+TC_FACE_INDEX = 3  # JP, KR, SC, TC, HK, then the Mono faces
+COLLECTION_NAME = "NotoSansCJK-Regular.ttc"
+SYSTEM_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+MISSING = (
+    "error: zh-TW reports need the Noto Sans CJK font; reinstall offshore "
+    "(pip install -e .) to get the noto-cjk-sans-otc package, or apt-get install fonts-noto-cjk"
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font_path() -> Path | None:
+    """The Noto Sans CJK collection: the pip package's, else a system copy, else None."""
+    try:
+        import noto_cjk_sans_otc
+
+        path = Path(str(noto_cjk_sans_otc.FONT_PATH))
+        if path.is_file():
+            return path
+    except ImportError:
+        pass
+    for root in SYSTEM_DIRS:
+        if root.is_dir():
+            for path in sorted(root.rglob(COLLECTION_NAME)):
+                return path
+    return None
+
+
+def font_families(lang: str) -> list[str]:
+    """Matplotlib ``font.family`` list for ``lang``, registering the CJK font if needed.
+
+    Raises :class:`ReportError` (one line) when zh-TW is asked for and no CJK font is
+    installed.
+    """
+    if lang != "zh-TW":
+        return [LATIN_FAMILY]
+    register_cjk()
+    return [CJK_FAMILY, LATIN_FAMILY]
+
+
+@lru_cache(maxsize=1)
+def register_cjk() -> Path:
+    """Add the CJK collection to matplotlib's font manager (once) and return its path."""
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    if path is None:
+        raise ReportError(MISSING)
+    if not any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+    if not any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):
+        raise ReportError(f"error: {path}: holds no '{CJK_FAMILY}' face")
+    return path
+
+
+def css_font_face(text: str, family: str = "Report CJK") -> str:
+    """An ``@font-face`` rule embedding the TC face subset to the characters of ``text``."""
+    data = _subset(frozenset(text))
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f"@font-face{{font-family:'{family}';font-style:normal;font-weight:400;"
+        f"src:url(data:font/otf;base64,{encoded}) format('opentype');}}"
+    )
+
+
+@lru_cache(maxsize=4)
+def _subset(chars: frozenset[str]) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    path = cjk_font_path()
+    if path is None:
+        raise ReportError(MISSING)
+    # recalcTimestamp=False keeps the subset byte-identical from one render to the next.
+    font = TTFont(str(path), fontNumber=TC_FACE_INDEX, recalcTimestamp=False, lazy=False)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(chars)))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
