@@ -144,11 +144,12 @@ def _structural_variables(ds: xr.Dataset, stats: Mapping[str, Any]) -> None:
 def _tail_variables(ds: xr.Dataset, hist: Histogram, n: int) -> None:
     """Quantiles, VaR and CVaR from the histogram, with distribution-free errors."""
     dims = ("country", "component")
-    ds["burden_quantile"] = (
-        (*dims, "quantile"),
-        hist.quantile(QUANTILES),
-        {"units": USD, "long_name": "quantiles of the realised burden (bin resolution < 0.1 %)"},
-    )
+    levels = np.asarray(QUANTILES)
+    half_q = Z95 * np.sqrt(levels * (1 - levels) / max(n, 1))
+    lower = hist.quantile(np.clip(levels - half_q, 0.0, 1.0))
+    upper = hist.quantile(np.clip(levels + half_q, 0.0, 1.0))
+    _add(ds, "burden_quantile", (*dims, "quantile"), hist.quantile(levels), (upper - lower) / (2 * Z95), USD,
+         "quantiles of the realised burden (bin resolution < 0.1 %)")
     # Order-statistic interval: the q-quantile lies between the empirical quantiles at
     # q -/+ 1.96 sqrt(q(1-q)/n) with 95 % probability; its half-width / 1.96 is the se.
     half = Z95 * np.sqrt(TAIL_LEVEL * (1 - TAIL_LEVEL) / max(n, 1))

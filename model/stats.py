@@ -64,7 +64,8 @@ class Moments:
         flat = np.ascontiguousarray(values, dtype=np.float64).reshape(n, -1)
         total = np.ones(n) @ flat
         squares = np.diag(flat.T @ flat) if flat.shape[1] <= 32 else np.einsum("ij,ij->j", flat, flat)
-        return cls.from_sums(n, total.reshape(shape), squares.reshape(shape))
+        moments = cls.from_sums(n, total, squares)
+        return cls._recentre(moments, flat, squares).reshaped(shape)
 
     @classmethod
     def of_last(cls, values: np.ndarray) -> Moments:
@@ -74,7 +75,26 @@ class Moments:
         flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1, n)
         total = flat @ np.ones(n)
         squares = np.einsum("ij,ij->i", flat, flat)
-        return cls.from_sums(n, total.reshape(shape), squares.reshape(shape))
+        moments = cls.from_sums(n, total, squares)
+        return cls._recentre(moments, flat.T, squares).reshaped(shape)
+
+    @classmethod
+    def _recentre(cls, moments: Moments, columns: np.ndarray, squares: np.ndarray) -> Moments:
+        """Redo M2 by the two-pass formula where the one-pass one lost precision.
+
+        sum(x^2) - sum(x)^2/n cancels when the spread is tiny next to the mean; then
+        (and only then, rarely) the series is centred first. ``columns`` is (n, k).
+        """
+        suspect = np.flatnonzero(moments.m2 < 1e-6 * squares)
+        if suspect.size == 0:
+            return moments
+        m2 = moments.m2.copy()
+        centred = columns[:, suspect] - moments.mean[suspect]
+        m2[suspect] = np.einsum("ij,ij->j", centred, centred)
+        return cls(moments.count, moments.mean, m2)
+
+    def reshaped(self, shape: tuple[int, ...]) -> Moments:
+        return Moments(self.count, np.reshape(self.mean, shape), np.reshape(self.m2, shape))
 
     @classmethod
     def from_sums(cls, n: int, total: np.ndarray, squares: np.ndarray) -> Moments:

@@ -30,7 +30,7 @@ BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, YELLOW, SKY = PALETTE
 COUNTRY_COLOURS = {"japan": BLUE, "korea": ORANGE}
 PROFILE_COLOURS = {"BB": GREEN, "BP": BLUE, "PB": ORANGE, "PP": RED}
 OUTCOME_COLOURS = {"holds": GREEN, "us": BLUE, "collapse": RED}
-COMPONENT_COLOURS = {"defence": BLUE, "retaliation": ORANGE, "ptrl": GREEN, "war": PURPLE, "collapse": RED}
+COMPONENT_COLOURS = {"defence": BLUE, "retaliation": BROWN, "ptrl": GREEN, "war": PURPLE, "collapse": RED}
 VARIANT_COLOURS = {"simultaneous": GREY, "commit": BLUE, "leader": GREEN}
 INK = "#222222"
 MUTED = "#555555"
@@ -75,6 +75,7 @@ def rc(lang: str) -> dict:
             "svg.fonttype": "path",
             "pdf.fonttype": 42,
             "axes.unicode_minus": True,
+            "text.parse_math": False,  # "US$" twice in a label must not start mathtext
             "grid.color": "#e3e3e3",
         }
     )

@@ -83,15 +83,15 @@ def game_table(run: RunData, tx: Text) -> Table:
     b.header("label", tx("t_label"))
     for profile in PROFILES:
         row: dict = {"code": profile, "label": tx.profile_short(profile)}
-        b.estimate(row, "played", tx("cell_played", p="").strip(), *_value(ds, "played", profile=profile), 100, "%")
-        b.estimate(row, "pure_ne", tx("cell_equilibrium", p="").strip(), *_value(ds, "pure_ne", profile=profile), 100, "%")
+        b.estimate(row, "played", tx("h_played"), *_value(ds, "played", profile=profile), 100, "%")
+        b.estimate(row, "pure_ne", tx("h_pure_ne"), *_value(ds, "pure_ne", profile=profile), 100, "%")
         for country in ("japan", "korea"):
             value, se = _value(ds, "mean_payoff", country=country, profile=profile)
             if run.structural:
-                label = f"{tx('panel_burden')} {tx.country(country)}"
+                label = tx("h_burden", country=tx.country(country))
                 b.estimate(row, f"burden_{country}", label, -value, se, tx.money_scale, tx.money_unit)
             else:
-                label = f"{tx('axis_rank')} {tx.country(country)}"
+                label = tx("h_payoff", country=tx.country(country))
                 b.estimate(row, f"payoff_{country}", label, value, se, 1.0, "1-4")
         b.rows.append(row)
     return b.table()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from model.summary import Z95
 
@@ -53,7 +54,7 @@ EN: dict[str, str] = {
         "offshore {version} · run {run_id} · {date}"
     ),
     "repro_commit": "git commit {commit}",
-    "repro_rerun": "Reproduce with: offshore run {config} --seed {seed} --samples {samples}",
+    "repro_rerun": "Reproduce with: offshore run {config}",
     "field_config_hash": "Config hash",
     "field_seed": "Seed",
     "field_worlds": "Worlds",
@@ -78,8 +79,10 @@ EN: dict[str, str] = {
     "col_range": "Central 80% range",
     "col_unit": "Unit",
     "col_distribution": "Distribution",
-    "kf_played": "Chance {profile} is played",
-    "kf_outcome": "Probability: {outcome}",
+    "kf_played": "Probability played: {profile}",
+    "kf_holds": "Probability deterrence holds",
+    "kf_us": "Probability the US intervenes",
+    "kf_collapse": "Probability the balance collapses",
     "kf_burden": "{country}'s expected burden",
     "kf_var": "{country}'s 95% value at risk",
     "kf_cvar": "{country}'s 95% conditional value at risk",
@@ -172,11 +175,16 @@ EN: dict[str, str] = {
         "under {rule}; below it, the share of worlds in which the cell is a pure Nash "
         "equilibrium and each partner's mean payoff (rank, 4 = best)."
     ),
-    "cell_played": "played {p}",
+    "cell_played": "Chance it is played",
     "cell_ci": "95% CI {lo}–{hi}",
-    "cell_equilibrium": "equilibrium in {p} of worlds",
-    "cell_burden": "mean burden: Japan {j}, Korea {k}",
-    "cell_payoff": "mean rank: Japan {j}, Korea {k}",
+    "cell_equilibrium": "Equilibrium in {p} of worlds",
+    "cell_burden": "Mean burden, {years}-year total",
+    "cell_payoff": "Mean payoff (rank, 4 = best)",
+    "cell_country_value": "{country}  {value}",
+    "h_played": "Probability played",
+    "h_pure_ne": "Share of worlds where it is a pure equilibrium",
+    "h_burden": "Mean burden of {country}",
+    "h_payoff": "Mean payoff (rank) of {country}",
     "chart_eq_sets": "Which equilibria arise, and how often",
     "cap_eq_sets": (
         "Share of worlds by the set of Nash equilibria of the world's game, with 95% "
@@ -297,7 +305,7 @@ EN: dict[str, str] = {
         "Mutual buck-passing is an equilibrium in {pp} of worlds; the paper's "
         "Prisoner's Dilemma, with both partners in that game, arises in {pd}."
     ),
-    "s_common_types": "The most common pairing of games is {japan} for Japan with {korea} for Korea ({p}).",
+    "s_common_types": "The most common pairing of games is {japan} for Japan with {korea} for Korea, in {p} of worlds.",
     "s_burden": (
         "Japan's expected burden over {years} years is {japan}, {ratio} times Korea's "
         "{korea}; {share} of Japan's burden comes from {component}."
@@ -423,7 +431,7 @@ ZH: dict[str, str] = {
         "offshore {version}・模擬編號 {run_id}・{date}"
     ),
     "repro_commit": "git 提交 {commit}",
-    "repro_rerun": "重現指令：offshore run {config} --seed {seed} --samples {samples}",
+    "repro_rerun": "重現指令：offshore run {config}",
     "field_config_hash": "設定雜湊值",
     "field_seed": "隨機種子",
     "field_worlds": "模擬世界數",
@@ -447,8 +455,10 @@ ZH: dict[str, str] = {
     "col_range": "中間 80% 範圍",
     "col_unit": "單位",
     "col_distribution": "分布",
-    "kf_played": "「{profile}」的發生機率",
-    "kf_outcome": "{outcome}的機率",
+    "kf_played": "發生機率：{profile}",
+    "kf_holds": "嚇阻成功的機率",
+    "kf_us": "美國介入的機率",
+    "kf_collapse": "均勢崩潰的機率",
     "kf_burden": "{country}的預期負擔",
     "kf_var": "{country}的 95% 風險值",
     "kf_cvar": "{country}的 95% 條件風險值",
@@ -533,11 +543,16 @@ ZH: dict[str, str] = {
         "「{rule}」該格實際發生的機率；其下為該格屬純策略納許均衡的模擬世界比例，以及日韓在該格"
         "的平均報酬（序數，4 為最佳）。"
     ),
-    "cell_played": "發生機率 {p}",
+    "cell_played": "發生機率",
     "cell_ci": "95% 信賴區間 {lo}–{hi}",
     "cell_equilibrium": "在 {p} 的世界中為均衡",
-    "cell_burden": "平均負擔：日本 {j}、韓國 {k}",
-    "cell_payoff": "平均序數：日本 {j}、韓國 {k}",
+    "cell_burden": "平均負擔（{years} 年合計）",
+    "cell_payoff": "平均報酬（序數，4 為最佳）",
+    "cell_country_value": "{country}  {value}",
+    "h_played": "發生機率",
+    "h_pure_ne": "屬純策略均衡的世界比例",
+    "h_burden": "{country}的平均負擔",
+    "h_payoff": "{country}的平均報酬（序數）",
     "chart_eq_sets": "各類均衡出現的頻率",
     "cap_eq_sets": "依各模擬世界賽局的納許均衡組合分類之世界比例，附 95% 信賴區間；未出現的組合不列出。",
     "chart_game_types": "日韓各自面對哪一種賽局",
@@ -635,7 +650,7 @@ ZH: dict[str, str] = {
         "日韓皆卸責的機率為 {pp}。"
     ),
     "s_equilibrium": "在 {pp} 的模擬世界中，雙方卸責是納許均衡；原論文所描述、日韓皆處於囚犯困境的情形占 {pd}。",
-    "s_common_types": "最常見的組合是日本面對「{japan}」、韓國面對「{korea}」（{p}）。",
+    "s_common_types": "最常見的組合是日本面對「{japan}」、韓國面對「{korea}」，占 {p} 的模擬世界。",
     "s_burden": (
         "日本在 {years} 年間的預期負擔為 {japan}，是韓國（{korea}）的 {ratio} 倍；"
         "日本負擔中有 {share} 來自{component}。"
@@ -726,7 +741,8 @@ class Text:
 
     def __call__(self, key: str, **values: object) -> str:
         text = self.strings[key]
-        return text.format(**values) if values else text
+        text = text.format(**values) if values else text
+        return tidy_zh(text) if self.zh else text
 
     def get(self, key: str, default: str) -> str:
         return self.strings.get(key, default)
@@ -851,6 +867,17 @@ class Text:
         return f"{y}-{m}-{d} {hh}:{mm} UTC"
 
 
+_CJK = "\u2e80-\u9fff\uf900-\ufaff"
+_FULL_PUNCT = "（）「」『』，。；：、！？"
+
+
+def tidy_zh(text: str) -> str:
+    """Drop the spaces a template leaves between CJK characters or next to full-width punctuation."""
+    text = re.sub(f"(?<=[{_CJK}])[ ]+(?=[{_CJK}])", "", text)
+    text = re.sub(f"(?<=[{_FULL_PUNCT}])[ ]+", "", text)
+    return re.sub(f"[ ]+(?=[{_FULL_PUNCT}])", "", text)
+
+
 def format_number(value: float | str) -> str:
     """A number without a trailing '.0'."""
     try:
@@ -860,3 +887,34 @@ def format_number(value: float | str) -> str:
     if math.isfinite(x) and x == int(x):
         return str(int(x))
     return f"{x:g}"
+
+
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to ``width`` columns; CJK characters count two and may break anywhere.
+
+    Latin words break at spaces only; a CJK character may end a line anywhere except
+    before closing punctuation.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        tokens = re.findall(r"[\u3000-\u303f\uff00-\uffef]|[\u2e80-\u9fff\uf900-\ufaff]|\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+", paragraph)
+        line, used = "", 0
+        for token in tokens:
+            if token.isspace():
+                if line:
+                    line += " "
+                    used += 1
+                continue
+            size = sum(_width(c) for c in token)
+            closing = token in "，。、；：！？）」』〉》】"
+            if used + size > width and line.strip() and not closing:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            line += token
+            used += size
+        lines.append(line.rstrip())
+    return lines
