@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 
@@ -222,7 +221,7 @@ class Histogram:
         return first, second
 
 
-Accumulator = Union[Counts, Moments, Histogram]
+Accumulator = Counts | Moments | Histogram
 ChunkStats = dict[str, Accumulator]
 
 

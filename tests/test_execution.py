@@ -15,8 +15,8 @@ import pytest
 import xarray as xr
 
 import model
-from model.execution import Execution, chunk_files, load_chunk, save_chunk
 from model.engine import evaluate_chunk
+from model.execution import Execution, chunk_files, load_chunk, save_chunk
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.toml"

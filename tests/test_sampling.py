@@ -30,9 +30,9 @@ from model.sampling import (
     U_EPSILON,
     Correlation,
     chunk_generator,
+    draw_chunk,
     name_key,
     parameter_generator,
-    draw_chunk,
     validate_correlation,
 )
 
@@ -73,7 +73,7 @@ def test_output_shapes_order_and_fixed_values(sampler: str) -> None:
     draws = draw_chunk(params, sampler=sampler, seed=SEED, chunk_index=2, chunk_size=1024,
                        n=1000)
     assert list(draws) == list(params)
-    for name, values in draws.items():
+    for values in draws.values():
         assert values.shape == (1000,) and values.dtype == np.float64
         assert np.all(np.isfinite(values))
     assert np.all(draws["share"] == 0.4) and np.all(draws["horizon"] == 5.0)

@@ -1,0 +1,65 @@
+"""Risk reports and briefing charts rendered from finished runs.
+
+>>> from model.report import render_run_report                     # doctest: +SKIP
+>>> render_run_report(Path("runs/<run-id>"))                       # doctest: +SKIP
+PosixPath('reports/<run-id>')
+>>> render_run_report(Path("runs/<run-id>"), lang="zh-TW")         # doctest: +SKIP
+PosixPath('reports/<run-id>-zh-TW')
+>>> render_comparison([Path("runs/a"), Path("runs/b")])            # doctest: +SKIP
+PosixPath('reports/compare-<hash>')
+
+A report directory holds report.html (self-contained), report.pdf, summary.md,
+report.json, figures/ (PNG at 300 dpi and SVG, 16:9) and tables/ (CSV of every
+chart). Bad input raises :class:`ReportError` with a one-line message. This module
+imports nothing heavy, so the command line can import it cheaply; matplotlib loads
+only when a report is rendered.
+
+Modules, one job each: ``text`` (every string, en and zh-TW), ``fonts`` (CJK font),
+``style`` (palette, 16:9, deterministic saving), ``rundata`` (reading a run),
+``tables`` (the numbers of each chart), ``charts`` (one function per chart),
+``convergence`` and ``distribution`` (re-drawing the run's own first worlds),
+``summary`` (sentences, assumptions, footer), ``html``, ``pdf``, ``markdown``,
+``render`` (one run, atomic output), ``compare`` (several runs), ``command`` (CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from model.report.errors import ReportError
+from model.report.text import LANGS
+
+__all__ = ["LANGS", "ReportError", "render_comparison", "render_run_report", "report_command"]
+
+
+def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en") -> Path:
+    """Render the report of one finished run and return its directory.
+
+    Reads ``run_dir/results.nc`` (with manifest.json and config.toml) and writes
+    ``out_root/<run-id>/`` for English or ``out_root/<run-id>-zh-TW/`` for
+    Traditional Chinese, replacing an older report of the same run atomically.
+    """
+    from model.report.render import render_run_report as render
+
+    return render(Path(run_dir), Path(out_root), lang)
+
+
+def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en") -> Path:
+    """Render one report setting several runs side by side; returns its directory.
+
+    Writes ``out_root/compare-<hash>/`` (``-zh-TW`` appended in Traditional Chinese);
+    the hash is over the run ids in the given order.
+    """
+    from model.report.compare import render_comparison as render
+
+    return render([Path(p) for p in run_dirs], Path(out_root), lang)
+
+
+def report_command() -> click.Command:
+    """The click command ``report RUN_DIR [RUN_DIR...] [--compare] [--lang en|zh-TW] [--reports-dir]``."""
+    from model.report.command import build_command
+
+    return build_command()

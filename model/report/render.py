@@ -1,0 +1,189 @@
+"""Build a run's report and write it, atomically, to ``reports/<run-id>/``.
+
+The report is rendered into a hidden temporary directory next to the target and
+renamed into place only when every file is written, so a failed or interrupted
+rendering never leaves a partial report directory behind (an older report of the
+same run stays in place until the new one is complete).
+
+Layout of a report directory::
+
+    report.html        self-contained page (charts embedded, nothing fetched)
+    report.pdf         text pages, then one page per chart
+    summary.md         the words, with links to the charts and tables
+    report.json        what was rendered: language, runs, charts, PDF page count
+    figures/NN-name.png, figures/NN-name.svg   each chart (300 dpi, 16:9)
+    tables/NN-name.csv                          the data of each chart
+    tables/key-figures.csv, tables/inputs.csv
+
+English reports go to ``reports/<run-id>/``; Traditional Chinese ones to
+``reports/<run-id>-zh-TW/`` (a sibling, so re-rendering one language never touches
+the other).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from model.report import charts, style, tables
+from model.report.document import Chart, Document
+from model.report.errors import ReportError
+from model.report.rundata import RunData, load_run
+from model.report.summary import Grid, load_priors, run_words
+from model.report.text import Text, format_number
+
+
+def report_dir_name(base: str, lang: str) -> str:
+    """``<base>`` for English, ``<base>-<lang>`` otherwise."""
+    return base if lang == "en" else f"{base}-{lang}"
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
+    """Every chart of a one-run report, in reading order."""
+    rule = tx.selection(str(run.ds.attrs.get("selection_rule", "risk_dominance")))
+    years = format_number(run.horizon)
+    out: list[tuple[str, str, str, object, tables.Table]] = []
+
+    table = tables.game_table(run, tx)
+    caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule)
+    out.append(("game-table", tx("chart_game_table"), caption, charts.game_table(table, run, tx), table))
+
+    table = tables.eq_sets(run, tx)
+    out.append(("equilibrium-sets", tx("chart_eq_sets"), tx("cap_eq_sets"), charts.eq_sets(table, run, tx), table))
+
+    table = tables.game_types(run, tx)
+    out.append(("game-types", tx("chart_game_types"), tx("cap_game_types"), charts.game_types(table, run, tx), table))
+
+    if run.structural:
+        sample = None
+        if run.samples_file is not None or loaded is not None:
+            from model.report.distribution import japan_burden_sample
+
+            sample = japan_burden_sample(run)
+        if sample is not None:
+            table = tables.burden_distribution(run, tx, sample)
+            key = "sample_kept" if sample.source == "kept" else "sample_first"
+            caption = tx("cap_burden_dist", sample=tx(key, n=tx.count(sample.values.size)), worlds=tx.count(run.worlds))
+            out.append(("burden-distribution", tx("chart_burden_dist"), caption,
+                        charts.burden_distribution(table, run, tx), table))
+        else:
+            _warn(f"warning: {run.path}: config no longer validates; burden distribution left out")
+        table = tables.burden_components(run, tx)
+        out.append(("burden-components", tx("chart_components"), tx("cap_components", years=years),
+                    charts.burden_components(table, run, tx), table))
+
+    table = tables.commitment(run, tx)
+    out.append(("commitment", tx("chart_commitment"), tx("cap_commitment"), charts.commitment(table, run, tx), table))
+
+    if loaded is not None:
+        from model.report.convergence import convergence
+
+        series = convergence(run)
+        table = tables.convergence(run, tx, series)
+        caption = tx("cap_convergence", worlds=tx.count(int(series["worlds"].max())), chunks=int(series["chunks"].max()))
+        out.append(("convergence", tx("chart_convergence"), caption, charts.convergence(table, run, tx), table))
+    else:
+        _warn(f"warning: {run.path}: config no longer validates; convergence chart left out")
+    return [Chart(f"{i:02d}-{name}", title, caption, figure, table)
+            for i, (name, title, caption, figure, table) in enumerate(out, start=1)]
+
+
+def build_run_document(run: RunData, tx: Text) -> Document:
+    loaded = load_priors(run)
+    return Document(tx=tx, words=run_words(run, tx, loaded), charts=build_run_charts(run, tx, loaded),
+                    run_ids=[run.run_id])
+
+
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a temporary directory that replaces ``target`` only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _grid_csv(grid: Grid) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(grid.headers)
+    writer.writerows(grid.rows)
+    return buffer.getvalue()
+
+
+def write_document(doc: Document, target: Path, kind: str) -> Path:
+    """Render ``doc`` into ``target`` (replacing an older report atomically)."""
+    from model.report.html import render_html
+    from model.report.markdown import render_markdown
+    from model.report.pdf import TEXT_PAGES, render_pdf
+
+    encoding = "utf-8-sig" if doc.tx.zh else "utf-8"  # a BOM lets spreadsheets read the Chinese
+    with atomic_directory(target) as tmp:
+        (tmp / "figures").mkdir()
+        (tmp / "tables").mkdir()
+        for chart in doc.charts:
+            chart.png = style.png_bytes(chart.figure)
+            chart.svg = style.svg_bytes(chart.figure)
+            (tmp / "figures" / f"{chart.name}.png").write_bytes(chart.png)
+            (tmp / "figures" / f"{chart.name}.svg").write_bytes(chart.svg)
+            text = chart.table.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
+            (tmp / "tables" / f"{chart.name}.csv").write_text(text, encoding=encoding)
+        (tmp / "tables" / "key-figures.csv").write_text(_grid_csv(doc.words.key_figures), encoding=encoding)
+        if doc.words.inputs is not None:
+            (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
+        (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")
+        (tmp / "report.pdf").write_bytes(render_pdf(doc))
+        (tmp / "summary.md").write_text(render_markdown(doc), encoding="utf-8")
+        manifest = {
+            "kind": kind,
+            "lang": doc.lang,
+            "runs": doc.run_ids,
+            "title": doc.words.title,
+            "pdf_pages": TEXT_PAGES + len(doc.charts),
+            "charts": [
+                {"name": c.name, "title": c.title, "png": f"figures/{c.name}.png", "svg": f"figures/{c.name}.svg",
+                 "csv": f"tables/{c.name}.csv"}
+                for c in doc.charts
+            ],
+        }
+        (tmp / "report.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en") -> Path:
+    tx = Text(lang)
+    run = load_run(run_dir)
+    with style.theme(lang):
+        doc = build_run_document(run, tx)
+        return write_document(doc, Path(out_root) / report_dir_name(run.run_id, lang), "run")
+
+
+def check_lang(lang: str) -> None:
+    Text(lang)
+
+
+__all__ = ["ReportError", "atomic_directory", "render_run_report", "report_dir_name", "write_document"]

@@ -1,0 +1,154 @@
+"""The model as a vectorised function of its uncertain inputs, one world per column.
+
+For Sobol' indices, tornado diagrams, rank correlations, PRIM and regime maps the
+model is treated as ``f(X)``: ``X`` holds one value of every uncertain prior of the
+config per world (shape ``(d, n)``, rows in the config's parameter order), the fixed
+priors keep their values, and each world is solved exactly as in a run
+(:mod:`model.engine`): payoffs, signature, the selection rule's profile
+probabilities, then outcome probabilities and expected burdens given the world.
+Inside a world nothing is random, so ``f`` is deterministic.
+
+Outputs (each float64 ``(n,)``):
+
+``japan_burden``
+    Japan's expected total burden given the world, USD bn over the horizon.
+``p_collapse``
+    Probability the regional balance collapses given the world (0 or 1 unless the
+    selection rule mixes).
+``japan_alone``
+    Probability the profile BP (Japan balances, Korea passes) is played.
+
+and, for regime maps and tables, ``p_us_intervenes``, ``korea_burden`` and
+``eq_set`` (the world's equilibrium-set bit code, docs/MODEL.md §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.config import ConfigError, LoadedConfig
+from model.engine import ChunkPlan, draw_worlds, payoffs_of, select
+from model.execution import Execution
+from model.sampling import U_EPSILON
+from model.sensitivity.parallel import parallel_map
+from model.signature import comparisons, signature_codes, tables
+
+OUTPUTS = ("japan_burden", "p_collapse", "japan_alone")
+"""Outputs analysed by Sobol', rank correlation and tornado, in this order."""
+
+OUTPUT_INFO = {
+    "japan_burden": ("Japan's expected burden", "USD bn over the horizon"),
+    "korea_burden": ("Korea's expected burden", "USD bn over the horizon"),
+    "p_collapse": ("P(regional balance collapses)", "probability"),
+    "p_us_intervenes": ("P(US intervenes)", "probability"),
+    "japan_alone": ("P(Japan balances alone, BP played)", "probability"),
+}
+BLOCK = 65_536  # worlds per evaluation block (bounds memory; blocks run in parallel)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Per-world inputs and outputs of a Monte Carlo sample."""
+
+    inputs: tuple[str, ...]
+    x: np.ndarray  # float64 (d, n)
+    y: dict[str, np.ndarray]  # output -> (n,)
+
+
+class WorldModel:
+    """``f(X)`` for the uncertain priors of a structural config.
+
+    Parameters
+    ----------
+    loaded : LoadedConfig
+        A structural-mode config. Correlations in ``sampling.correlation`` are *not*
+        part of ``f``: callers that sample independent inputs (Sobol', tornado)
+        ignore them, callers that use :meth:`sample` get them.
+    """
+
+    def __init__(self, loaded: LoadedConfig) -> None:
+        if loaded.config.game.mode != "structural":
+            raise ConfigError(loaded.source, "game.mode", "sensitivity analysis needs game.mode = \"structural\"")
+        self.loaded = loaded
+        self.config = loaded.config
+        self.priors = loaded.priors()
+        self.inputs = tuple(k for k, p in self.priors.items() if not p.is_fixed)
+        if not self.inputs:
+            raise ConfigError(loaded.source, None, "every prior is fixed: nothing is uncertain to analyse")
+        self.fixed = {k: float(p.expected_value()) for k, p in self.priors.items() if p.is_fixed}
+
+    @property
+    def dimension(self) -> int:
+        return len(self.inputs)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Map uniforms ``u`` (d, n) to input values through each prior's inverse CDF."""
+        u = np.clip(np.asarray(u, dtype=float), U_EPSILON, 1.0 - U_EPSILON)
+        return np.stack([self.priors[k].ppf(u[i]) for i, k in enumerate(self.inputs)])
+
+    def draws(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Every prior key -> values (n,): rows of ``x`` for uncertain, constants for fixed."""
+        x = np.asarray(x, dtype=float)
+        row = {key: i for i, key in enumerate(self.inputs)}
+        return {
+            key: np.ascontiguousarray(x[row[key]]) if key in row else np.full(x.shape[1], self.fixed[key])
+            for key in self.priors
+        }
+
+    def evaluate_draws(self, draws: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+        """All per-world outputs of worlds given as a full set of draws."""
+        worlds, japan, korea = payoffs_of(self.config, dict(draws), n)
+        code = signature_codes(comparisons(japan, korea))
+        played = select(japan, korea, code, self.config.game.selection).dense()
+        burden = worlds.expected_burden(played)  # (2, 6, n)
+        outcome = worlds.outcome_probabilities(played)  # (3, n)
+        return {
+            "japan_burden": burden[0, -1],
+            "korea_burden": burden[1, -1],
+            "p_collapse": outcome[2],
+            "p_us_intervenes": outcome[1],
+            "japan_alone": played[1],
+            "eq_set": tables().eq_set.take(code).astype(np.int16),
+        }
+
+    def evaluate(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """All outputs of the worlds ``x`` (d, n), in blocks of :data:`BLOCK` worlds."""
+        x = np.asarray(x, dtype=float)
+        n = x.shape[1]
+        parts = [self.evaluate_draws(self.draws(x[:, s : s + BLOCK]), min(BLOCK, n - s)) for s in range(0, max(n, 1), BLOCK)]
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+    def __call__(self, x: np.ndarray, outputs: tuple[str, ...] = OUTPUTS) -> np.ndarray:
+        """``f(X)``: the analysed outputs, float64 (len(outputs), n)."""
+        y = self.evaluate(x)
+        return np.stack([y[name].astype(float) for name in outputs])
+
+    def evaluate_parallel(self, x: np.ndarray, execution: Execution, desc: str = "worlds") -> dict[str, np.ndarray]:
+        """:meth:`evaluate` with blocks spread over ``execution``'s workers (same result)."""
+        n = x.shape[1]
+        starts = list(range(0, n, BLOCK))
+        blocks = [np.ascontiguousarray(x[:, s : s + BLOCK]) for s in starts]
+        parts = parallel_map(self.evaluate, blocks, execution, desc=desc, unit="world", weights=[b.shape[1] for b in blocks])
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+    def sample(self, n: int, execution: Execution, desc: str = "sampling worlds") -> Sample:
+        """The first ``n`` worlds of a run of this config (same draws, chunk by chunk)."""
+        plan = ChunkPlan(n, self.config.sampling.chunk_size)
+        chunks = list(range(plan.chunks))
+        parts = parallel_map(
+            _sample_chunk, [(self, k, plan.size(k)) for k in chunks], execution,
+            desc=desc, unit="world", weights=[plan.size(k) for k in chunks],
+        )
+        x = np.concatenate([p[0] for p in parts], axis=1)
+        y = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
+        return Sample(self.inputs, x, y)
+
+
+def _sample_chunk(task: tuple[WorldModel, int, int]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    model, k, n = task
+    draws = draw_worlds(model.config, model.priors, k, n)
+    x = np.stack([draws[key] for key in model.inputs])
+    return x, model.evaluate_draws(draws, n)
