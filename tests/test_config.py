@@ -11,7 +11,7 @@ from model.config import ConfigError, load_config
 from model.config.loader import parse_override
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
-SHIPPED = sorted(CONFIGS.rglob("*.toml"))
+SHIPPED = sorted(p for p in CONFIGS.rglob("*.toml") if "studies" not in p.parts)  # studies: tests/test_sweep.py
 
 BASE = textwrap.dedent(
     """

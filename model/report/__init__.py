@@ -47,7 +47,9 @@ def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str
     return render(Path(run_dir), Path(out_root), lang)
 
 
-def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en") -> Path:
+def render_comparison(
+    run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en"
+) -> Path:
     """Render one report setting several runs side by side; returns its directory.
 
     Writes ``out_root/compare-<hash>/`` (``-zh-TW`` appended in Traditional Chinese);
@@ -59,7 +61,11 @@ def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports")
 
 
 def report_command() -> click.Command:
-    """The click command ``report RUN_DIR [RUN_DIR...] [--compare] [--lang en|zh-TW] [--reports-dir]``."""
+    """The click command ``report RUN_DIR [RUN_DIR...] [--compare] [--lang] [--reports-dir]``.
+
+    ``--lang`` is ``en`` (default) or ``zh-TW``; several RUN_DIRs without ``--compare``
+    render one report each.
+    """
     from model.report.command import build_command
 
     return build_command()

@@ -65,17 +65,43 @@ def game_table(table: Table, run: RunData, tx: Text) -> Figure:
             row = frame.loc[japan + korea]
             played = float(row["played"])
             x, y = c, 1 - r
-            ax.add_patch(Rectangle((x, y), 1, 1, facecolor=cmap(0.08 + 0.8 * played / 100), edgecolor="white", lw=4))
+            ax.add_patch(
+                Rectangle(
+                    (x, y), 1, 1, facecolor=cmap(0.08 + 0.8 * played / 100), edgecolor="white", lw=4
+                )
+            )
             dark = played > 55
             ink = "white" if dark else style.INK
             soft = "#f2f2f2" if dark else style.MUTED
             cx = x + 0.5
-            ax.text(cx, y + 0.89, tx("cell_played"), ha="center", va="center", fontsize=10.5, color=soft)
-            ax.text(cx, y + 0.75, _fmt_pct(played), ha="center", va="center", fontsize=24, fontweight="bold", color=ink)
-            ci = tx("cell_ci", lo=_fmt_pct(max(row["played_low"], 0)), hi=_fmt_pct(min(row["played_high"], 100)))
+            ax.text(
+                cx, y + 0.89, tx("cell_played"), ha="center", va="center", fontsize=10.5, color=soft
+            )
+            ax.text(
+                cx,
+                y + 0.75,
+                _fmt_pct(played),
+                ha="center",
+                va="center",
+                fontsize=24,
+                color=ink,
+                **style.strong(ink, 1.0),
+            )
+            ci = tx(
+                "cell_ci",
+                lo=_fmt_pct(max(row["played_low"], 0)),
+                hi=_fmt_pct(min(row["played_high"], 100)),
+            )
             ax.text(cx, y + 0.615, ci, ha="center", va="center", fontsize=9.5, color=soft)
-            ax.text(cx, y + 0.49, tx("cell_equilibrium", p=_fmt_pct(row["pure_ne"])), ha="center", va="center",
-                    fontsize=11, color=ink)
+            ax.text(
+                cx,
+                y + 0.49,
+                tx("cell_equilibrium", p=_fmt_pct(row["pure_ne"])),
+                ha="center",
+                va="center",
+                fontsize=11,
+                color=ink,
+            )
             if run.structural:
                 head = tx("cell_burden", years=format_number(run.horizon))
                 values = [tx.money(row[f"burden_{c}"] / tx.money_scale) for c in ("japan", "korea")]
@@ -84,12 +110,19 @@ def game_table(table: Table, run: RunData, tx: Text) -> Figure:
                 values = [f"{row[f'payoff_{c}']:.2f}" for c in ("japan", "korea")]
             ax.text(cx, y + 0.355, head, ha="center", va="center", fontsize=9.5, color=soft)
             for i, (country, value) in enumerate(zip(("japan", "korea"), values, strict=True)):
-                ax.text(cx, y + 0.235 - 0.12 * i, tx("cell_country_value", country=tx.country(country), value=value),
-                        ha="center", va="center", fontsize=11, color=ink)
+                ax.text(
+                    cx,
+                    y + 0.235 - 0.12 * i,
+                    tx("cell_country_value", country=tx.country(country), value=value),
+                    ha="center",
+                    va="center",
+                    fontsize=11,
+                    color=ink,
+                )
     ax.set_xlim(0, 2)
     ax.set_ylim(0, 2)
-    ax.set_xticks([0.5, 1.5], [tx("col_B"), tx("col_P")], fontsize=12.5, fontweight="bold")
-    ax.set_yticks([1.5, 0.5], [tx("row_B"), tx("row_P")], fontsize=12.5, fontweight="bold")
+    ax.set_xticks([0.5, 1.5], [tx("col_B"), tx("col_P")], fontsize=12.5, **style.strong())
+    ax.set_yticks([1.5, 0.5], [tx("row_B"), tx("row_P")], fontsize=12.5, **style.strong())
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
     ax.grid(False)
@@ -107,7 +140,9 @@ def _scalar_mappable(cmap):
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import LinearSegmentedColormap, Normalize
 
-    shown = LinearSegmentedColormap.from_list("shown", [cmap(0.08 + 0.8 * v) for v in np.linspace(0, 1, 64)])
+    shown = LinearSegmentedColormap.from_list(
+        "shown", [cmap(0.08 + 0.8 * v) for v in np.linspace(0, 1, 64)]
+    )
     return ScalarMappable(norm=Normalize(0, 100), cmap=shown)
 
 
@@ -116,8 +151,14 @@ def eq_sets(table: Table, run: RunData, tx: Text) -> Figure:
     frame = table.frame
     fig, ax = style.new_figure(tx("chart_eq_sets"))
     y = np.arange(len(frame))[::-1]
-    ax.barh(y, frame["share"], xerr=_xerr(frame, "share"), color=style.BLUE, height=0.62,
-            error_kw={"ecolor": style.INK, "capsize": 3, "lw": 1})
+    ax.barh(
+        y,
+        frame["share"],
+        xerr=_xerr(frame, "share"),
+        color=style.BLUE,
+        height=0.62,
+        error_kw={"ecolor": style.INK, "capsize": 3, "lw": 1},
+    )
     for yi, value, hi in zip(y, frame["share"], frame["share_high"], strict=True):
         ax.text(hi + 0.6, yi, _fmt_pct(value), va="center", ha="left", fontsize=11)
     ax.set_yticks(y, frame["label"])
@@ -143,11 +184,21 @@ def game_types(table: Table, run: RunData, tx: Text) -> Figure:
     grid.index = [tx.game_type(t) for t in japan]
     grid.columns = [tx.game_type(t) for t in korea]
     fig, ax = style.new_figure(tx("chart_game_types"))
-    sns.heatmap(grid, ax=ax, cmap=style.sequential_cmap(), vmin=0, vmax=max(float(grid.values.max()), 1.0),
-                annot=annot.values, fmt="", annot_kws={"fontsize": 11}, linewidths=2, linecolor="white",
-                cbar_kws={"label": tx("axis_share_worlds"), "shrink": 0.85})
-    ax.set_xlabel(tx("axis_korea_type"), fontweight="bold")
-    ax.set_ylabel(tx("axis_japan_type"), fontweight="bold")
+    sns.heatmap(
+        grid,
+        ax=ax,
+        cmap=style.sequential_cmap(),
+        vmin=0,
+        vmax=max(float(grid.values.max()), 1.0),
+        annot=annot.values,
+        fmt="",
+        annot_kws={"fontsize": 11},
+        linewidths=2,
+        linecolor="white",
+        cbar_kws={"label": tx("axis_share_worlds"), "shrink": 0.85},
+    )
+    ax.set_xlabel(tx("axis_korea_type"), **style.strong())
+    ax.set_ylabel(tx("axis_japan_type"), **style.strong())
     ax.tick_params(length=0)
     ax.set_xticklabels(ax.get_xticklabels(), rotation=0)
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
@@ -175,8 +226,16 @@ def burden_distribution(table: Table, run: RunData, tx: Text) -> Figure:
     width = (hist["bin_high"] - hist["bin_low"]).to_numpy(float)
     tail = hist["bin_low"].to_numpy(float) >= var - 1e-9
     colours = [style.RED if t else style.BLUE for t in tail]
-    ax.bar(hist["bin_low"], hist["share"], width=width, align="edge", color=colours, alpha=0.55,
-           edgecolor="white", linewidth=0.4)
+    ax.bar(
+        hist["bin_low"],
+        hist["share"],
+        width=width,
+        align="edge",
+        color=colours,
+        alpha=0.55,
+        edgecolor="white",
+        linewidth=0.4,
+    )
     lines = [
         ("mean", "legend_mean", style.INK, "-", 2.0),
         ("median", "legend_median", style.GREY, ":", 2.0),
@@ -221,22 +280,53 @@ def burden_components(table: Table, run: RunData, tx: Text) -> Figure:
         values = part["burden"].to_numpy(float)
         if np.all(np.abs(values) < 1e-9):
             continue
-        bars = ax.barh(y, values, left=left, color=style.COMPONENT_COLOURS[component], height=0.55,
-                       edgecolor="white", linewidth=1)
+        bars = ax.barh(
+            y,
+            values,
+            left=left,
+            color=style.COMPONENT_COLOURS[component],
+            height=0.55,
+            edgecolor="white",
+            linewidth=1,
+        )
         for yi, v, l0 in zip(y, values, left, strict=True):
             if v > 0.07 * max(frame[frame["component"] == "total"]["burden"].max(), 1e-9):
-                ax.text(l0 + v / 2, yi, _fmt_money(v), ha="center", va="center", color="white", fontsize=10.5,
-                        fontweight="bold")
+                ax.text(
+                    l0 + v / 2,
+                    yi,
+                    _fmt_money(v),
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=10.5,
+                    **style.strong("white"),
+                )
         left = left + values
         handles.append(bars)
         labels.append(tx.component(component))
     totals = frame[frame["component"] == "total"].set_index("country").loc[list(countries)]
-    ax.errorbar(totals["burden"], y, xerr=_xerr(totals, "burden"), fmt="none", ecolor=style.INK, capsize=4, lw=1.2)
+    ax.errorbar(
+        totals["burden"],
+        y,
+        xerr=_xerr(totals, "burden"),
+        fmt="none",
+        ecolor=style.INK,
+        capsize=4,
+        lw=1.2,
+    )
+    pad = 0.012 * float(totals["burden_high"].max()) * 1.28
     for yi, (_, row) in zip(y, totals.iterrows(), strict=True):
-        ax.text(row["burden_high"] * 1.01 + 2, yi,
-                f"{tx.money(row['burden'] / tx.money_scale)}\n({_fmt_money(row['burden_low'])}–{_fmt_money(row['burden_high'])})",
-                va="center", ha="left", fontsize=11, fontweight="bold")
-    ax.set_yticks(y, [tx.country(c) for c in countries], fontsize=13, fontweight="bold")
+        ax.text(
+            row["burden_high"] + pad,
+            yi,
+            f"{tx.money(row['burden'] / tx.money_scale)}\n"
+            f"({_fmt_money(row['burden_low'])}–{_fmt_money(row['burden_high'])})",
+            va="center",
+            ha="left",
+            fontsize=11,
+            **style.strong(),
+        )
+    ax.set_yticks(y, [tx.country(c) for c in countries], fontsize=13, **style.strong())
     ax.set_xlim(0, float(totals["burden_high"].max()) * 1.28)
     ax.set_xlabel(tx("axis_burden", unit=tx.money_unit, years=years))
     ax.xaxis.set_major_formatter(_thousands())
@@ -254,11 +344,17 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
     else:
         fig, axes = style.new_figure(tx("chart_commitment"), ncols=1)
         axes = [axes]
-    series = [("simultaneous", "legend_simultaneous"), ("commit", "legend_commit"), ("leader", "legend_leader")]
+    series = [
+        ("simultaneous", "legend_simultaneous"),
+        ("commit", "legend_commit"),
+        ("leader", "legend_leader"),
+    ]
     panels = [("profiles", tx("panel_profiles"), tx("axis_probability"))]
     if run.structural:
-        panels += [("outcomes", tx("panel_outcomes"), tx("axis_probability")),
-                   ("burden", tx("panel_burden"), f"{tx.money_unit}, {tx('years', years=years)}")]
+        panels += [
+            ("outcomes", tx("panel_outcomes"), tx("axis_probability")),
+            ("burden", tx("panel_burden"), f"{tx.money_unit}, {tx('years', years=years)}"),
+        ]
     handles = {}
     for ax, (panel, title, xlabel) in zip(axes, panels, strict=True):
         part = frame[frame["panel"] == panel]
@@ -269,16 +365,30 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
         for i, (name, key) in enumerate(present):
             rows = part[part["series"] == name].set_index("code").loc[codes]
             offset = (len(present) - 1) / 2 * height - i * height
-            h = ax.barh(base + offset, rows["value"], height=height * 0.92, color=style.VARIANT_COLOURS[name],
-                        xerr=_xerr(rows, "value"), error_kw={"ecolor": style.INK, "capsize": 2, "lw": 0.8})
+            h = ax.barh(
+                base + offset,
+                rows["value"],
+                height=height * 0.92,
+                color=style.VARIANT_COLOURS[name],
+                xerr=_xerr(rows, "value"),
+                error_kw={"ecolor": style.INK, "capsize": 2, "lw": 0.8},
+            )
             handles[key] = h
             for yi, v, hi in zip(base + offset, rows["value"], rows["value_high"], strict=True):
                 label = _fmt_pct(v) if panel != "burden" else _fmt_money(v)
-                ax.text(hi + (0.012 * ax.get_xlim()[1] if panel == "burden" else 1.0), yi, label, va="center",
-                        fontsize=8.5, color=style.MUTED)
+                ax.text(
+                    hi + (0.012 * ax.get_xlim()[1] if panel == "burden" else 1.0),
+                    yi,
+                    label,
+                    va="center",
+                    fontsize=8.5,
+                    color=style.MUTED,
+                )
         labels = list(part.drop_duplicates("code")["label"])
         ax.set_yticks(base, [_short(label, tx) for label in labels])
-        ax.set_title("\n".join(wrap(title, 20 if tx.zh else 24)), loc="left", fontsize=12)
+        ax.set_title(
+            "\n".join(wrap(title, 20 if tx.zh else 24)), loc="left", fontsize=12, **style.strong()
+        )
         ax.set_xlabel(xlabel)
         top = float(part["value_high"].max())
         ax.set_xlim(0, top * 1.2 if panel == "burden" else min(max(top * 1.18, 10), 118))
@@ -309,39 +419,78 @@ def convergence(table: Table, run: RunData, tx: Text) -> Figure:
         part = frame[frame["code"] == code].sort_values("worlds")
         money = part["unit"].iloc[0] == tx.money_unit
         x = part["worlds"].to_numpy(float)
-        band = ax.fill_between(x, part["value_low"], part["value_high"], color=style.BLUE, alpha=0.22, lw=0)
+        band = ax.fill_between(
+            x, part["value_low"], part["value_high"], color=style.BLUE, alpha=0.22, lw=0
+        )
         (line,) = ax.plot(x, part["value"], color=style.BLUE, lw=2, marker="o", ms=3.5)
         full = ax.axhline(float(part["full_run"].iloc[0]), color=style.INK, ls="--", lw=1.3)
         ax.set_xscale("log")
-        ax.set_title(part["label"].iloc[0], loc="left", fontsize=12)
+        ax.set_title(part["label"].iloc[0], loc="left", fontsize=12, **style.strong())
         ax.set_xlabel(tx("axis_worlds_log"))
-        ax.set_ylabel(tx("axis_burden_japan", unit=tx.money_unit, years=years) if money else tx("axis_probability"))
+        ax.set_ylabel(
+            tx("axis_burden_japan", unit=tx.money_unit, years=years)
+            if money
+            else tx("axis_probability")
+        )
         if money:
             ax.yaxis.set_major_formatter(_thousands())
         ax.xaxis.set_major_formatter(_thousands())
         _clean(ax, "both")
-    _legend_below(fig, [line, band, full],
-                  [tx("col_estimate"), tx("legend_band"), tx("legend_full_run", worlds=tx.count(run.worlds))], ncol=3)
+    _legend_below(
+        fig,
+        [line, band, full],
+        [tx("col_estimate"), tx("legend_band"), tx("legend_full_run", worlds=tx.count(run.worlds))],
+        ncol=3,
+    )
     return fig
 
 
 # -- several runs ---------------------------------------------------------------------
 
 
-def _dot_plot(ax, frame: pd.DataFrame, runs_order: list[str], series: list[tuple[str, str, tuple]], column: str) -> dict:
-    """Points with interval bars: one row per run, one marker per series."""
+def _dot_plot(
+    ax,
+    frame: pd.DataFrame,
+    runs_order: list[str],
+    series: list[tuple[str, str, tuple]],
+    column: str,
+) -> tuple[dict, list]:
+    """Points with interval bars: one row per run, one marker per series.
+
+    Returns the legend handles and the points, for :func:`_label_points`.
+    """
     handles = {}
     n = len(series)
     step = 0.22 if n > 1 else 0.0
     base = np.arange(len(runs_order))[::-1].astype(float)
+    points = []
     for i, (code, label, colour) in enumerate(series):
         rows = frame[frame["code"] == code].set_index("run_label").reindex(runs_order)
         offset = ((n - 1) / 2 - i) * step
-        handles[label] = ax.errorbar(rows[column], base + offset, xerr=_xerr(rows.fillna(0), column), fmt="o",
-                                     color=colour, ecolor=colour, capsize=3, ms=7, lw=1.5)
+        handles[label] = ax.errorbar(
+            rows[column],
+            base + offset,
+            xerr=_xerr(rows.fillna(0), column),
+            fmt="o",
+            color=colour,
+            ecolor=colour,
+            capsize=3,
+            ms=7,
+            lw=1.5,
+        )
+        for yi, value, hi in zip(base + offset, rows[column], rows[f"{column}_high"], strict=True):
+            if np.isfinite(value):
+                points.append((float(hi), float(yi), float(value), colour))
     ax.set_yticks(base, [_wrap_run(r) for r in runs_order])
     ax.set_ylim(base.min() - 0.6, base.max() + 0.6)
-    return handles
+    return handles, points
+
+
+def _label_points(ax, points: list, fmt) -> None:
+    """Write each dot's value just right of its interval (call once the x range is set)."""
+    pad = 0.012 * (ax.get_xlim()[1] - ax.get_xlim()[0])
+    for hi, y, value, colour in points:
+        ax.text(hi + pad, y, fmt(value), va="center", ha="left", fontsize=9, color=colour)
 
 
 def _wrap_run(label: str) -> str:
@@ -356,10 +505,13 @@ def cmp_outcomes(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     frame = table.frame
     order = list(dict.fromkeys(frame["run_label"]))
     fig, ax = style.new_figure(tx("chart_cmp_outcomes"))
-    series = [(code, tx(f"outcome_label_{code}"), style.OUTCOME_COLOURS[code]) for code, _ in OUTCOMES]
-    handles = _dot_plot(ax, frame, order, series, "value")
+    series = [
+        (code, tx(f"outcome_label_{code}"), style.OUTCOME_COLOURS[code]) for code, _ in OUTCOMES
+    ]
+    handles, points = _dot_plot(ax, frame, order, series, "value")
     ax.set_xlabel(tx("axis_probability"))
-    ax.set_xlim(0, 100)
+    ax.set_xlim(0, 105)
+    _label_points(ax, points, _fmt_pct)
     _clean(ax)
     _legend_below(fig, list(handles.values()), list(handles), ncol=len(handles))
     return fig
@@ -373,12 +525,32 @@ def cmp_played(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     left = np.zeros(len(order))
     handles, labels = [], []
     for profile in PROFILES:
-        values = frame[frame["code"] == profile].set_index("run_label").reindex(order)["value"].to_numpy(float)
-        bars = ax.barh(y, values, left=left, color=style.PROFILE_COLOURS[profile], height=0.62, edgecolor="white")
+        values = (
+            frame[frame["code"] == profile]
+            .set_index("run_label")
+            .reindex(order)["value"]
+            .to_numpy(float)
+        )
+        bars = ax.barh(
+            y,
+            values,
+            left=left,
+            color=style.PROFILE_COLOURS[profile],
+            height=0.62,
+            edgecolor="white",
+        )
         for yi, v, l0 in zip(y, values, left, strict=True):
             if v >= 6:
-                ax.text(l0 + v / 2, yi, f"{v:.0f}%", ha="center", va="center", color="white", fontsize=10.5,
-                        fontweight="bold")
+                ax.text(
+                    l0 + v / 2,
+                    yi,
+                    f"{v:.0f}%",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=10.5,
+                    **style.strong("white"),
+                )
         left = left + values
         handles.append(bars)
         labels.append(tx.profile_short(profile))
@@ -396,16 +568,25 @@ def cmp_burden(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     years = format_number(runs[0].horizon)
     fig, ax = style.new_figure(tx("chart_cmp_burden"))
     series = [(c, tx.country(c), style.COUNTRY_COLOURS[c]) for c in ("japan", "korea")]
-    handles = _dot_plot(ax, frame, order, series, "burden")
+    handles, points = _dot_plot(ax, frame, order, series, "burden")
     base = np.arange(len(order))[::-1].astype(float)
     for i, (code, _label, colour) in enumerate(series):
         rows = frame[frame["code"] == code].set_index("run_label").reindex(order)
         offset = (0.5 - i) * 0.22
-        var = ax.scatter(rows["var95"], base + offset, marker="D", s=42, facecolors="white", edgecolors=colour,
-                         linewidths=1.6, zorder=3)
+        var = ax.scatter(
+            rows["var95"],
+            base + offset,
+            marker="D",
+            s=42,
+            facecolors="white",
+            edgecolors=colour,
+            linewidths=1.6,
+            zorder=3,
+        )
     handles[tx("legend_var_marker")] = var
     ax.set_xlabel(tx("axis_burden", unit=tx.money_unit, years=years))
     ax.set_xlim(0, float(frame["var95"].max()) * 1.08)
+    _label_points(ax, points, _fmt_money)
     ax.xaxis.set_major_formatter(_thousands())
     _clean(ax)
     _legend_below(fig, list(handles.values()), list(handles), ncol=len(handles))
@@ -422,18 +603,33 @@ def cmp_components(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     handles, labels = [], []
     totals = frame[frame["code"] == "total"].set_index("run_label").reindex(order)
     for component in COMPONENTS:
-        values = frame[frame["code"] == component].set_index("run_label").reindex(order)["burden"].to_numpy(float)
+        values = (
+            frame[frame["code"] == component]
+            .set_index("run_label")
+            .reindex(order)["burden"]
+            .to_numpy(float)
+        )
         if np.all(np.abs(values) < 1e-9):
             continue
-        bars = ax.barh(y, values, left=left, color=style.COMPONENT_COLOURS[component], height=0.62, edgecolor="white")
+        bars = ax.barh(
+            y,
+            values,
+            left=left,
+            color=style.COMPONENT_COLOURS[component],
+            height=0.62,
+            edgecolor="white",
+        )
         left = left + values
         handles.append(bars)
         labels.append(tx.component(component))
-    ax.errorbar(totals["burden"], y, xerr=_xerr(totals, "burden"), fmt="none", ecolor=style.INK, capsize=3)
-    for yi, v, hi in zip(y, totals["burden"], totals["burden_high"], strict=True):
-        ax.text(hi * 1.01 + 1, yi, _fmt_money(v), va="center", fontsize=10.5, fontweight="bold")
-    ax.set_yticks(y, [_wrap_run(r) for r in order])
+    ax.errorbar(
+        totals["burden"], y, xerr=_xerr(totals, "burden"), fmt="none", ecolor=style.INK, capsize=3
+    )
     ax.set_xlim(0, float(totals["burden_high"].max()) * 1.15)
+    pad = 0.012 * ax.get_xlim()[1]
+    for yi, v, hi in zip(y, totals["burden"], totals["burden_high"], strict=True):
+        ax.text(hi + pad, yi, _fmt_money(v), va="center", fontsize=10.5, **style.strong())
+    ax.set_yticks(y, [_wrap_run(r) for r in order])
     ax.set_xlabel(tx("axis_burden_japan", unit=tx.money_unit, years=years))
     ax.xaxis.set_major_formatter(_thousands())
     _clean(ax)
@@ -445,10 +641,14 @@ def cmp_commitment(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     frame = table.frame
     order = list(dict.fromkeys(frame["run_label"]))
     fig, ax = style.new_figure(tx("chart_cmp_commitment"))
-    series = [("korea_passes", tx("legend_korea_passes"), style.ORANGE), ("both_pass", tx("legend_both_pass"), style.RED)]
-    handles = _dot_plot(ax, frame, order, series, "value")
+    series = [
+        ("korea_passes", tx("legend_korea_passes"), style.ORANGE),
+        ("both_pass", tx("legend_both_pass"), style.VARIANT_COLOURS["simultaneous"]),
+    ]
+    handles, points = _dot_plot(ax, frame, order, series, "value")
     ax.set_xlabel(tx("axis_probability"))
-    ax.set_xlim(0, 100)
+    ax.set_xlim(0, 105)
+    _label_points(ax, points, _fmt_pct)
     _clean(ax)
     _legend_below(fig, list(handles.values()), list(handles), ncol=len(handles))
     return fig

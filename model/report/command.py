@@ -15,11 +15,23 @@ EXIT_BAD_INPUT = 2
 def build_command() -> click.Command:
     @click.command("report")
     @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option("--compare", is_flag=True, help="Set the runs side by side in one comparison report.")
-    @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
-                  help="Report language (zh-TW: Traditional Chinese).")
-    @click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
-                  help="Where report directories are written.")
+    @click.option(
+        "--compare", is_flag=True, help="Set the runs side by side in one comparison report."
+    )
+    @click.option(
+        "--lang",
+        type=click.Choice(LANGS),
+        default="en",
+        show_default=True,
+        help="Report language (zh-TW: Traditional Chinese).",
+    )
+    @click.option(
+        "--reports-dir",
+        type=click.Path(path_type=Path),
+        default=Path("reports"),
+        show_default=True,
+        help="Where report directories are written.",
+    )
     def report(run_dirs: tuple[Path, ...], compare: bool, lang: str, reports_dir: Path) -> None:
         """Render the report of each RUN_DIR (or, with --compare, one comparison of them all).
 

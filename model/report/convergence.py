@@ -6,6 +6,11 @@ estimates the run had after those chunks. Inside the first chunk the prefixes of
 worlds give the early points of the curve (the first n worlds of a chunk are the
 chunk's draws cut at n, whatever the sampler). With at most :data:`MAX_CHUNKS`
 chunks, the last point equals the run's own result whenever the run is no longer.
+
+The estimates are read off the merged statistics with the same accumulators that
+:func:`model.results.build_dataset` uses (building a whole Dataset per point would
+spend most of its time on burden quantiles the chart does not show); the tests check
+that the last point equals results.nc exactly.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from model.engine import ChunkPlan, draw_worlds, evaluate_chunk, payoffs_of, summarise
+from model.equilibria import PROFILES
 from model.report.rundata import RunData
-from model.simulation import finish
-from model.stats import merge_stats
+from model.results import discrete_statistics
+from model.stats import ChunkStats, merge_stats
 
 MAX_CHUNKS = 32
 FIRST_POINTS = 10
@@ -80,21 +86,29 @@ def convergence(run: RunData, max_chunks: int = MAX_CHUNKS) -> pd.DataFrame:
     wanted = headlines(run)
     rows: list[dict] = []
 
-    def record(stats, chunks: int) -> None:
-        ds = finish(loaded, stats)
+    def record(stats: ChunkStats, chunks: int) -> None:
         worlds = int(stats["played"].count)
+        values = estimates(stats)
         for h in wanted:
-            value = ds[h.variable].sel(h.index) if h.index else ds[h.variable]
-            se = ds[f"{h.variable}_se"].sel(h.index) if h.index else ds[f"{h.variable}_se"]
+            estimate, se = values[h.key]
             rows.append(
-                {"key": h.key, "variable": h.variable, "kind": h.kind, "worlds": worlds,
-                 "chunks": chunks, "estimate": float(value), "se": float(se)}
+                {
+                    "key": h.key,
+                    "variable": h.variable,
+                    "kind": h.kind,
+                    "worlds": worlds,
+                    "chunks": chunks,
+                    "estimate": estimate,
+                    "se": se,
+                }
             )
 
     first = plan.size(0)
     draws = draw_worlds(config, priors, 0, first)
     for n in prefix_points(first):
-        worlds, japan, korea = payoffs_of(config, {key: value[:n] for key, value in draws.items()}, n)
+        worlds, japan, korea = payoffs_of(
+            config, {key: value[:n] for key, value in draws.items()}, n
+        )
         record(summarise(config, japan, korea, worlds), 1)
     worlds, japan, korea = payoffs_of(config, draws, first)
     merged = summarise(config, japan, korea, worlds)
@@ -103,3 +117,26 @@ def convergence(run: RunData, max_chunks: int = MAX_CHUNKS) -> pd.DataFrame:
         merged = merge_stats(merged, evaluate_chunk(config, priors, k, plan.size(k)))
         record(merged, k + 1)
     return pd.DataFrame(rows)
+
+
+def estimates(stats: ChunkStats) -> dict[str, tuple[float, float]]:
+    """Headline estimates and standard errors of merged chunk statistics."""
+    pp = PROFILES.index("PP")
+    played = stats["played"]
+    out = {"conv_played_PP": (float(played.mean[pp]), float(played.se[pp]))}
+    if "outcome" in stats:
+        outcome, burden = stats["outcome"], stats["burden"]
+        out["conv_p_collapse"] = (
+            float(outcome.mean[2]),
+            float(outcome.se[2]),
+        )  # holds, US, collapse
+        out["conv_burden_japan"] = (
+            float(burden.mean[0, -1]),
+            float(burden.se[0, -1]),
+        )  # japan, total
+    else:
+        discrete = discrete_statistics(stats["signature"])
+        pure, korea_b = discrete["pure_ne"], discrete["korea_b_given_japan_b"]
+        out["conv_pure_PP"] = (float(pure.fraction[pp]), float(pure.se[pp]))
+        out["conv_korea_passes"] = (1.0 - float(korea_b.mean), float(korea_b.se))
+    return out

@@ -32,12 +32,14 @@ body { font-family: FONTS; color: var(--ink); line-height: 1.55; margin: 0 auto;
 header { border-bottom: 3px solid var(--accent); margin-bottom: 1.6rem; padding-bottom: .8rem; }
 h1 { font-size: 1.85rem; margin: 0 0 .35rem; line-height: 1.25; }
 .subtitle { color: var(--muted); margin: 0; font-size: 1.05rem; }
-h2 { font-size: 1.35rem; margin: 2.2rem 0 .7rem; border-bottom: 1px solid var(--rule); padding-bottom: .25rem; }
+h2 { font-size: 1.35rem; margin: 2.2rem 0 .7rem; border-bottom: 1px solid var(--rule);
+     padding-bottom: .25rem; }
 ul.summary { padding-left: 1.2rem; }
 ul.summary li { margin: .45rem 0; }
 p.note { color: var(--muted); font-size: .92rem; margin: .3rem 0; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .93rem; }
-th, td { border-bottom: 1px solid var(--rule); padding: .32rem .7rem; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid var(--rule); padding: .32rem .7rem; text-align: left;
+         vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1.6rem 0 2.2rem; page-break-inside: avoid; }
@@ -47,8 +49,8 @@ details { margin-top: .5rem; font-size: .9rem; }
 details summary { cursor: pointer; color: var(--accent); }
 details table { font-size: .82rem; }
 .files { font-size: .88rem; color: var(--muted); }
-footer { margin-top: 2.6rem; border-top: 1px solid var(--rule); padding-top: .8rem; color: var(--muted);
-         font-size: .88rem; }
+footer { margin-top: 2.6rem; border-top: 1px solid var(--rule); padding-top: .8rem;
+         color: var(--muted); font-size: .88rem; }
 footer p { margin: .2rem 0; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; }
 @media print { body { max-width: none; padding: 0; } details { display: none; } }
@@ -86,7 +88,9 @@ def _frame(frame: pd.DataFrame) -> str:
     rows = []
     for values in frame.itertuples(index=False):
         cells = "".join(
-            f'<td class="num">{escape(_cell(v))}</td>' if isinstance(v, (int, float)) else f"<td>{escape(_cell(v))}</td>"
+            f'<td class="num">{escape(_cell(v))}</td>'
+            if isinstance(v, (int, float))
+            else f"<td>{escape(_cell(v))}</td>"
             for v in values
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -116,10 +120,12 @@ def render_html(doc: Document) -> str:
         data = base64.b64encode(chart.png).decode("ascii")
         parts += [
             f'<figure id="{escape(chart.name)}">',
-            f'<img src="data:image/png;base64,{data}" alt="{escape(chart.title)}" width="1536" height="864">',
+            f'<img src="data:image/png;base64,{data}" alt="{escape(chart.title)}" '
+            'width="1536" height="864">',
             f"<figcaption>{escape(chart.caption)}</figcaption>",
             f'<p class="files"><code>figures/{escape(chart.name)}.png</code> · '
-            f'<code>figures/{escape(chart.name)}.svg</code> · <code>tables/{escape(chart.name)}.csv</code></p>',
+            f"<code>figures/{escape(chart.name)}.svg</code> · "
+            f"<code>tables/{escape(chart.name)}.csv</code></p>",
             f"<details><summary>{escape(tx('data_table'))}</summary>{_frame(chart.table.localised())}</details>",
             "</figure>",
         ]

@@ -11,8 +11,10 @@ def _escape(text: str) -> str:
 
 
 def _grid(grid: Grid) -> list[str]:
-    lines = ["| " + " | ".join(_escape(h) for h in grid.headers) + " |",
-             "|" + "|".join("---" for _ in grid.headers) + "|"]
+    lines = [
+        "| " + " | ".join(_escape(h) for h in grid.headers) + " |",
+        "|" + "|".join("---" for _ in grid.headers) + "|",
+    ]
     lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in grid.rows]
     return lines
 

@@ -120,12 +120,31 @@ def text_page(blocks: list[Block], footer: str = "") -> Figure:
     to_y = lambda pt: 1 - (MARGIN_IN * 72 + pt) / (style.HEIGHT_IN * 72)  # noqa: E731
     for kind, x, y, text, s, weight, colour in lines:
         if kind == "text":
-            fig.text(to_x(x), to_y(y), text, fontsize=s, fontweight=weight, color=colour, va="top", ha="left")
+            weight_kw = _weight(weight)
+            fig.text(
+                to_x(x), to_y(y), text, fontsize=s, color=colour, va="top", ha="left", **weight_kw
+            )
         elif kind in ("rule", "hline"):
-            fig.add_artist(_line(fig, to_x(0), to_x(width_pt), to_y(y), colour, 2.0 if kind == "rule" else 0.6))
+            fig.add_artist(
+                _line(fig, to_x(0), to_x(width_pt), to_y(y), colour, 2.0 if kind == "rule" else 0.6)
+            )
     if footer:
-        fig.text(to_x(0), MARGIN_IN / 2 / style.HEIGHT_IN, footer, fontsize=7, color=style.MUTED, va="center")
+        fig.text(
+            to_x(0),
+            MARGIN_IN / 2 / style.HEIGHT_IN,
+            footer,
+            fontsize=7,
+            color=style.MUTED,
+            va="center",
+        )
     return fig
+
+
+def _weight(weight: str) -> dict:
+    """Bold where the font has a bold face; the CJK font has none, and its faux bold
+    (an outline) would turn the words into shapes a reader cannot search or copy."""
+    strong = style.strong()
+    return strong if weight == "bold" and "path_effects" not in strong else {"fontweight": "normal"}
 
 
 def _line(fig: Figure, x0: float, x1: float, y: float, colour: str, lw: float):
@@ -137,24 +156,41 @@ def _line(fig: Figure, x0: float, x1: float, y: float, colour: str, lw: float):
 def text_pages(doc: Document) -> list[Figure]:
     tx, words = doc.tx, doc.words
     short_footer = words.footer[0] if words.footer else ""
-    first = [Block("title", words.title), Block("subtitle", words.subtitle),
-             Block("heading", tx("section_summary")), *[Block("bullet", s) for s in words.summary],
-             *[Block("note", n) for n in words.notes]]
-    second = [Block("heading", tx("section_key_figures")), Block("table", words.key_figures),
-              Block("heading", tx("section_assumptions")), *[Block("bullet", a) for a in words.assumptions]]
+    first = [
+        Block("title", words.title),
+        Block("subtitle", words.subtitle),
+        Block("heading", tx("section_summary")),
+        *[Block("bullet", s) for s in words.summary],
+        *[Block("note", n) for n in words.notes],
+    ]
+    second = [
+        Block("heading", tx("section_key_figures")),
+        Block("table", words.key_figures),
+        Block("heading", tx("section_assumptions")),
+        *[Block("bullet", a) for a in words.assumptions],
+    ]
     third: list[Block] = []
     if words.inputs is not None:
         third += [Block("heading", tx("section_priors")), Block("table", words.inputs)]
     for heading, grid in words.extra:
         third += [Block("heading", heading), Block("table", grid)]
-    third += [Block("heading", tx("section_repro")), *[Block("small", line) for line in words.footer]]
+    third += [
+        Block("heading", tx("section_repro")),
+        *[Block("small", line) for line in words.footer],
+    ]
     return [text_page(first, short_footer), text_page(second, short_footer), text_page(third)]
 
 
 def render_pdf(doc: Document) -> bytes:
     """The report as PDF bytes: TEXT_PAGES text pages, then one page per chart."""
     buffer = io.BytesIO()
-    metadata = {"Title": doc.words.title, "Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
+    metadata = {
+        "Title": doc.words.title,
+        "Creator": None,
+        "Producer": None,
+        "CreationDate": None,
+        "ModDate": None,
+    }
     with PdfPages(buffer, metadata=metadata) as pdf:
         for page in text_pages(doc):
             pdf.savefig(page)

@@ -59,13 +59,31 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
 
     table = tables.game_table(run, tx)
     caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule)
-    out.append(("game-table", tx("chart_game_table"), caption, charts.game_table(table, run, tx), table))
+    out.append(
+        ("game-table", tx("chart_game_table"), caption, charts.game_table(table, run, tx), table)
+    )
 
     table = tables.eq_sets(run, tx)
-    out.append(("equilibrium-sets", tx("chart_eq_sets"), tx("cap_eq_sets"), charts.eq_sets(table, run, tx), table))
+    out.append(
+        (
+            "equilibrium-sets",
+            tx("chart_eq_sets"),
+            tx("cap_eq_sets"),
+            charts.eq_sets(table, run, tx),
+            table,
+        )
+    )
 
     table = tables.game_types(run, tx)
-    out.append(("game-types", tx("chart_game_types"), tx("cap_game_types"), charts.game_types(table, run, tx), table))
+    out.append(
+        (
+            "game-types",
+            tx("chart_game_types"),
+            tx("cap_game_types"),
+            charts.game_types(table, run, tx),
+            table,
+        )
+    )
 
     if run.structural:
         sample = None
@@ -76,35 +94,79 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
         if sample is not None:
             table = tables.burden_distribution(run, tx, sample)
             key = "sample_kept" if sample.source == "kept" else "sample_first"
-            caption = tx("cap_burden_dist", sample=tx(key, n=tx.count(sample.values.size)), worlds=tx.count(run.worlds))
-            out.append(("burden-distribution", tx("chart_burden_dist"), caption,
-                        charts.burden_distribution(table, run, tx), table))
+            caption = tx(
+                "cap_burden_dist",
+                sample=tx(key, n=tx.count(sample.values.size)),
+                worlds=tx.count(run.worlds),
+            )
+            out.append(
+                (
+                    "burden-distribution",
+                    tx("chart_burden_dist"),
+                    caption,
+                    charts.burden_distribution(table, run, tx),
+                    table,
+                )
+            )
         else:
             _warn(f"warning: {run.path}: config no longer validates; burden distribution left out")
         table = tables.burden_components(run, tx)
-        out.append(("burden-components", tx("chart_components"), tx("cap_components", years=years),
-                    charts.burden_components(table, run, tx), table))
+        out.append(
+            (
+                "burden-components",
+                tx("chart_components"),
+                tx("cap_components", years=years),
+                charts.burden_components(table, run, tx),
+                table,
+            )
+        )
 
     table = tables.commitment(run, tx)
-    out.append(("commitment", tx("chart_commitment"), tx("cap_commitment"), charts.commitment(table, run, tx), table))
+    out.append(
+        (
+            "commitment",
+            tx("chart_commitment"),
+            tx("cap_commitment"),
+            charts.commitment(table, run, tx),
+            table,
+        )
+    )
 
     if loaded is not None:
         from model.report.convergence import convergence
 
         series = convergence(run)
         table = tables.convergence(run, tx, series)
-        caption = tx("cap_convergence", worlds=tx.count(int(series["worlds"].max())), chunks=int(series["chunks"].max()))
-        out.append(("convergence", tx("chart_convergence"), caption, charts.convergence(table, run, tx), table))
+        caption = tx(
+            "cap_convergence",
+            worlds=tx.count(int(series["worlds"].max())),
+            chunks=int(series["chunks"].max()),
+        )
+        out.append(
+            (
+                "convergence",
+                tx("chart_convergence"),
+                caption,
+                charts.convergence(table, run, tx),
+                table,
+            )
+        )
     else:
         _warn(f"warning: {run.path}: config no longer validates; convergence chart left out")
-    return [Chart(f"{i:02d}-{name}", title, caption, figure, table)
-            for i, (name, title, caption, figure, table) in enumerate(out, start=1)]
+    return [
+        Chart(f"{i:02d}-{name}", title, caption, figure, table)
+        for i, (name, title, caption, figure, table) in enumerate(out, start=1)
+    ]
 
 
 def build_run_document(run: RunData, tx: Text) -> Document:
     loaded = load_priors(run)
-    return Document(tx=tx, words=run_words(run, tx, loaded), charts=build_run_charts(run, tx, loaded),
-                    run_ids=[run.run_id])
+    return Document(
+        tx=tx,
+        words=run_words(run, tx, loaded),
+        charts=build_run_charts(run, tx, loaded),
+        run_ids=[run.run_id],
+    )
 
 
 @contextlib.contextmanager
@@ -150,11 +212,17 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
             chart.svg = style.svg_bytes(chart.figure)
             (tmp / "figures" / f"{chart.name}.png").write_bytes(chart.png)
             (tmp / "figures" / f"{chart.name}.svg").write_bytes(chart.svg)
-            text = chart.table.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
+            text = chart.table.localised().to_csv(
+                index=False, float_format="%.6g", lineterminator="\n"
+            )
             (tmp / "tables" / f"{chart.name}.csv").write_text(text, encoding=encoding)
-        (tmp / "tables" / "key-figures.csv").write_text(_grid_csv(doc.words.key_figures), encoding=encoding)
+        (tmp / "tables" / "key-figures.csv").write_text(
+            _grid_csv(doc.words.key_figures), encoding=encoding
+        )
         if doc.words.inputs is not None:
-            (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
+            (tmp / "tables" / "inputs.csv").write_text(
+                _grid_csv(doc.words.inputs), encoding=encoding
+            )
         (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")
         (tmp / "report.pdf").write_bytes(render_pdf(doc))
         (tmp / "summary.md").write_text(render_markdown(doc), encoding="utf-8")
@@ -165,12 +233,19 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
             "title": doc.words.title,
             "pdf_pages": TEXT_PAGES + len(doc.charts),
             "charts": [
-                {"name": c.name, "title": c.title, "png": f"figures/{c.name}.png", "svg": f"figures/{c.name}.svg",
-                 "csv": f"tables/{c.name}.csv"}
+                {
+                    "name": c.name,
+                    "title": c.title,
+                    "png": f"figures/{c.name}.png",
+                    "svg": f"figures/{c.name}.svg",
+                    "csv": f"tables/{c.name}.csv",
+                }
                 for c in doc.charts
             ],
         }
-        (tmp / "report.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (tmp / "report.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return target
 
 
@@ -182,8 +257,10 @@ def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str
         return write_document(doc, Path(out_root) / report_dir_name(run.run_id, lang), "run")
 
 
-def check_lang(lang: str) -> None:
-    Text(lang)
-
-
-__all__ = ["ReportError", "atomic_directory", "render_run_report", "report_dir_name", "write_document"]
+__all__ = [
+    "ReportError",
+    "atomic_directory",
+    "render_run_report",
+    "report_dir_name",
+    "write_document",
+]

@@ -19,10 +19,11 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from model.report.fonts import font_families  # noqa: E402
+from model.report.fonts import CJK_FAMILY, font_families  # noqa: E402
 
 PALETTE = sns.color_palette("colorblind", 10)
 BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, YELLOW, SKY = PALETTE
@@ -30,7 +31,13 @@ BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, YELLOW, SKY = PALETTE
 COUNTRY_COLOURS = {"japan": BLUE, "korea": ORANGE}
 PROFILE_COLOURS = {"BB": GREEN, "BP": BLUE, "PB": ORANGE, "PP": RED}
 OUTCOME_COLOURS = {"holds": GREEN, "us": BLUE, "collapse": RED}
-COMPONENT_COLOURS = {"defence": BLUE, "retaliation": BROWN, "ptrl": GREEN, "war": PURPLE, "collapse": RED}
+COMPONENT_COLOURS = {
+    "defence": BLUE,
+    "retaliation": BROWN,
+    "ptrl": GREEN,
+    "war": PURPLE,
+    "collapse": RED,
+}
 VARIANT_COLOURS = {"simultaneous": GREY, "commit": BLUE, "leader": GREEN}
 INK = "#222222"
 MUTED = "#555555"
@@ -56,7 +63,7 @@ def rc(lang: str) -> dict:
             "font.family": font_families(lang),
             "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
             "axes.titlesize": 13,
-            "axes.titleweight": "bold",
+            "axes.titleweight": "normal" if lang == "zh-TW" else "bold",
             "axes.labelsize": 11.5,
             "axes.edgecolor": "#999999",
             "axes.labelcolor": INK,
@@ -68,12 +75,14 @@ def rc(lang: str) -> dict:
             "legend.fontsize": 10,
             "legend.frameon": False,
             "figure.titlesize": 16,
-            "figure.titleweight": "bold",
+            "figure.titleweight": "normal" if lang == "zh-TW" else "bold",
             "figure.dpi": 100,
             "savefig.dpi": DPI,
             "svg.hashsalt": SVG_SALT,
             "svg.fonttype": "path",
-            "pdf.fonttype": 42,
+            # Type 3 holds the CFF outlines of the OpenType CJK font correctly (Type 42 would
+            # mislabel them); the text stays extractable.
+            "pdf.fonttype": 3,
             "axes.unicode_minus": True,
             "text.parse_math": False,  # "US$" twice in a label must not start mathtext
             "grid.color": "#e3e3e3",
@@ -89,6 +98,21 @@ def theme(lang: str) -> Iterator[None]:
         yield
 
 
+def strong(colour: str | tuple = INK, stroke: float = 0.7) -> dict:
+    """Text properties for bold type.
+
+    The CJK font package ships the Regular face only, so in Traditional Chinese bold
+    is drawn as Regular with a thin outline of the text's own colour.
+    """
+    family = plt.rcParams["font.family"]
+    if family and family[0] == CJK_FAMILY:
+        return {
+            "fontweight": "normal",
+            "path_effects": [patheffects.withStroke(linewidth=stroke, foreground=colour)],
+        }
+    return {"fontweight": "bold"}
+
+
 def new_figure(title: str, subtitle: str | None = None, **subplots) -> tuple[Figure, object]:
     """A 16:9 figure with a title (and optional subtitle) and its axes."""
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
@@ -98,7 +122,7 @@ def new_figure(title: str, subtitle: str | None = None, **subplots) -> tuple[Fig
 
 
 def heading(fig: Figure, title: str, subtitle: str | None = None) -> None:
-    fig.suptitle(title, x=0.01, ha="left", fontsize=16, fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=16, **strong())
     if subtitle:
         # constrained layout reserves room for the suptitle only; the subtitle sits just
         # below it as a figure text and the axes get a little headroom.

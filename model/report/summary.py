@@ -64,9 +64,12 @@ def _inline(tx: Text, label: str) -> str:
 def _subtitle(run: RunData, tx: Text) -> str:
     a = run.ds.attrs
     if run.structural:
-        subtitle = tx("subtitle_structural", regime=tx.regime(str(a.get("us_regime"))),
-                      financing=tx.financing(str(a.get("financing")), a.get("ptrl_share_japan")),
-                      worlds=tx.count(run.worlds))
+        subtitle = tx(
+            "subtitle_structural",
+            regime=tx.regime(str(a.get("us_regime"))),
+            financing=tx.financing(str(a.get("financing")), a.get("ptrl_share_japan")),
+            worlds=tx.count(run.worlds),
+        )
         return subtitle
     return tx("subtitle_ordinal", worlds=tx.count(run.worlds))
 
@@ -81,45 +84,91 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
     out: list[str] = []
     years = format_number(run.horizon)
     if run.structural:
-        out.append(tx(
-            "s_outcomes", worlds=tx.count(run.worlds),
-            regime=_inline(tx, tx.regime(str(a.get("us_regime")))),
-            financing=_inline(tx, tx.financing(str(a.get("financing")), a.get("ptrl_share_japan"))),
-            collapse=tx.pct_ci(*_v(ds, "p_collapse")), holds=tx.pct_ci(*_v(ds, "p_deterrence_holds")),
-            us=tx.pct_ci(*_v(ds, "p_us_intervenes")),
-        ))
+        out.append(
+            tx(
+                "s_outcomes",
+                worlds=tx.count(run.worlds),
+                regime=_inline(tx, tx.regime(str(a.get("us_regime")))),
+                financing=_inline(
+                    tx, tx.financing(str(a.get("financing")), a.get("ptrl_share_japan"))
+                ),
+                collapse=tx.pct_ci(*_v(ds, "p_collapse")),
+                holds=tx.pct_ci(*_v(ds, "p_deterrence_holds")),
+                us=tx.pct_ci(*_v(ds, "p_us_intervenes")),
+            )
+        )
     played = ds.played.values
     top = PROFILES[int(np.argmax(played))]
-    out.append(tx("s_most_likely", profile=tx.profile(top), p=tx.pct_ci(*_v(ds, "played", profile=top)),
-                  bb=tx.pct_ci(*_v(ds, "played", profile="BB")), pp=tx.pct_ci(*_v(ds, "played", profile="PP"))))
+    others = {"BB": "s_others_pp", "PP": "s_others_bb"}.get(top, "s_others_both")
+    sentence = tx(
+        "s_most_likely", profile=tx.profile(top), p=tx.pct_ci(*_v(ds, "played", profile=top))
+    )
+    rest = tx(
+        others,
+        bb=tx.pct_ci(*_v(ds, "played", profile="BB")),
+        pp=tx.pct_ci(*_v(ds, "played", profile="PP")),
+    )
+    out.append(f"{sentence}{rest}" if tx.zh else f"{sentence} {rest}")
     pd_label = "Prisoner's Dilemma"
-    pd = _v(ds, "game_type_freq", japan_type=pd_label, korea_type=pd_label) if pd_label in ds.japan_type else (0.0, 0.0)
-    out.append(tx("s_equilibrium", pp=tx.pct_ci(*_v(ds, "pure_ne", profile="PP")), pd=tx.pct_ci(*pd)))
+    pd = (
+        _v(ds, "game_type_freq", japan_type=pd_label, korea_type=pd_label)
+        if pd_label in ds.japan_type
+        else (0.0, 0.0)
+    )
+    out.append(
+        tx("s_equilibrium", pp=tx.pct_ci(*_v(ds, "pure_ne", profile="PP")), pd=tx.pct_ci(*pd))
+    )
     freq = ds.game_type_freq.stack(pair=("japan_type", "korea_type"))
     best = int(np.argmax(freq.values))
     jt, kt = freq.pair.values[best]
-    out.append(tx("s_common_types", japan=tx.game_type(str(jt)), korea=tx.game_type(str(kt)),
-                  p=tx.pct_ci(*_v(ds, "game_type_freq", japan_type=jt, korea_type=kt))))
+    out.append(
+        tx(
+            "s_common_types",
+            japan=tx.game_type(str(jt)),
+            korea=tx.game_type(str(kt)),
+            p=tx.pct_ci(*_v(ds, "game_type_freq", japan_type=jt, korea_type=kt)),
+        )
+    )
     if run.structural:
         japan = _v(ds, "burden", country="japan", component="total")
         korea = _v(ds, "burden", country="korea", component="total")
-        parts = {c: float(ds.burden.sel(country="japan", component=c)) for c in ds.component.values if c != "total"}
+        parts = {
+            c: float(ds.burden.sel(country="japan", component=c))
+            for c in ds.component.values
+            if c != "total"
+        }
         largest = max(parts, key=parts.get)
         share = parts[largest] / japan[0] if japan[0] > 0 else 0.0
-        values = dict(years=years, japan=tx.money_ci(*japan), korea=tx.money_ci(*korea), share=tx.pct(share, 0),
-                      component=_inline(tx, tx.component(largest)))
+        values = dict(
+            years=years,
+            japan=tx.money_ci(*japan),
+            korea=tx.money_ci(*korea),
+            share=tx.pct(share, 0),
+            component=_inline(tx, tx.component(largest)),
+        )
         if korea[0] > 0 and japan[0] >= korea[0]:
             out.append(tx("s_burden", ratio=tx.ratio(japan[0] / korea[0]), **values))
         else:
             out.append(tx("s_burden_korea_larger", **values))
-        out.append(tx("s_tail", cvar=tx.money_ci(*_v(ds, "cvar95", country="japan", component="total")),
-                      var=tx.money_ci(*_v(ds, "var95", country="japan", component="total"))))
-        out.append(tx(
-            "s_commit", korea=tx.pct_ci(*_v(ds, "korea_passes_after_commit")),
-            before=tx.pct(float(ds.p_collapse)), after=tx.pct_ci(*_v(ds, "p_collapse_commit")),
-            burden_before=tx.money(japan[0]),
-            burden_after=tx.money(float(ds.burden_commit.sel(country="japan", component="total"))),
-        ))
+        out.append(
+            tx(
+                "s_tail",
+                cvar=tx.money_ci(*_v(ds, "cvar95", country="japan", component="total")),
+                var=tx.money_ci(*_v(ds, "var95", country="japan", component="total")),
+            )
+        )
+        out.append(
+            tx(
+                "s_commit",
+                korea=tx.pct_ci(*_v(ds, "korea_passes_after_commit")),
+                before=tx.pct(float(ds.p_collapse)),
+                after=tx.pct_ci(*_v(ds, "p_collapse_commit")),
+                burden_before=tx.money(japan[0]),
+                burden_after=tx.money(
+                    float(ds.burden_commit.sel(country="japan", component="total"))
+                ),
+            )
+        )
     else:
         out.append(tx("s_commit_ordinal", korea=tx.pct_ci(*_v(ds, "korea_passes_after_commit"))))
     out.append(tx("s_commit_best", p=tx.pct_ci(*_v(ds, "commit_is_best"))))
@@ -127,11 +176,30 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
         several = _multiple_equilibria_share(ds)
         bounds = ds.burden_bound.sel(country="japan", component="total").values
         if several >= MULTIPLE_EQ_SHARE and abs(float(bounds[0]) - float(bounds[-1])) > 1e-6:
-            out.append(tx(
-                "s_selection", share=tx.pct(several),
-                best=tx.money_ci(*_v(ds, "burden_bound", bound="japan_best", country="japan", component="total")),
-                worst=tx.money_ci(*_v(ds, "burden_bound", bound="japan_worst", country="japan", component="total")),
-            ))
+            out.append(
+                tx(
+                    "s_selection",
+                    share=tx.pct(several),
+                    best=tx.money_ci(
+                        *_v(
+                            ds,
+                            "burden_bound",
+                            bound="japan_best",
+                            country="japan",
+                            component="total",
+                        )
+                    ),
+                    worst=tx.money_ci(
+                        *_v(
+                            ds,
+                            "burden_bound",
+                            bound="japan_worst",
+                            country="japan",
+                            component="total",
+                        )
+                    ),
+                )
+            )
     return out
 
 
@@ -154,15 +222,28 @@ def key_figures(run: RunData, tx: Text) -> Grid:
         rows.append([label, tx.money(value), _range_money(tx, value, se)])
 
     if run.structural:
-        for code, name in (("collapse", "p_collapse"), ("holds", "p_deterrence_holds"), ("us", "p_us_intervenes")):
+        for code, name in (
+            ("collapse", "p_collapse"),
+            ("holds", "p_deterrence_holds"),
+            ("us", "p_us_intervenes"),
+        ):
             prob(tx(f"kf_{code}"), name)
-    for profile in (PROFILES if not run.structural else ("PP", "BB")):
+    for profile in PROFILES if not run.structural else ("PP", "BB"):
         prob(tx("kf_played", profile=tx.profile_short(profile)), "played", profile=profile)
     if run.structural:
         for country in ("japan", "korea"):
-            money(tx("kf_burden", country=tx.country(country)), "burden", country=country, component="total")
-        money(tx("kf_var", country=tx.country("japan")), "var95", country="japan", component="total")
-        money(tx("kf_cvar", country=tx.country("japan")), "cvar95", country="japan", component="total")
+            money(
+                tx("kf_burden", country=tx.country(country)),
+                "burden",
+                country=country,
+                component="total",
+            )
+        money(
+            tx("kf_var", country=tx.country("japan")), "var95", country="japan", component="total"
+        )
+        money(
+            tx("kf_cvar", country=tx.country("japan")), "cvar95", country="japan", component="total"
+        )
     pd_label = "Prisoner's Dilemma"
     if pd_label in ds.japan_type:
         prob(tx("kf_pd"), "game_type_freq", japan_type=pd_label, korea_type=pd_label)
@@ -191,8 +272,15 @@ def assumptions(run: RunData, tx: Text, loaded: Any | None) -> list[str]:
     rule = tx.selection(str(a.get("selection_rule", "risk_dominance")))
     if run.structural:
         regime = str(a.get("us_regime"))
-        out.append(tx("a_regime", regime=tx.regime(regime), explain=tx.get(f"a_regime_{regime}", "")))
-        out.append(tx("a_financing", financing=tx.financing(str(a.get("financing")), a.get("ptrl_share_japan"))))
+        out.append(
+            tx("a_regime", regime=tx.regime(regime), explain=tx.get(f"a_regime_{regime}", ""))
+        )
+        out.append(
+            tx(
+                "a_financing",
+                financing=tx.financing(str(a.get("financing")), a.get("ptrl_share_japan")),
+            )
+        )
         out.append(tx("a_horizon", years=format_number(run.horizon)))
     else:
         noise = run.config.get("game", {}).get("ordinal", {}).get("noise_sd", "?")
@@ -220,7 +308,14 @@ def inputs(run: RunData, tx: Text, loaded: Any | None) -> Grid | None:
             continue
         unit = getattr(prior, "unit", None) or ""
         scale = tx.money_scale if unit in MONEY_UNITS else 1.0
-        rows.append([tx.parameter(key), _num(p50 * scale), f"{_num(p10 * scale)}–{_num(p90 * scale)}", tx.unit(unit)])
+        rows.append(
+            [
+                tx.parameter(key),
+                _num(p50 * scale),
+                f"{_num(p10 * scale)}–{_num(p90 * scale)}",
+                tx.unit(unit),
+            ]
+        )
     if not rows:
         return None
     return Grid([tx("col_parameter"), tx("col_median"), tx("col_range"), tx("col_unit")], rows)
@@ -235,11 +330,18 @@ def _num(x: float) -> str:
 
 
 def footer(run: RunData, tx: Text) -> list[str]:
-    lines = [tx(
-        "repro_line", hash=run.attr("config_hash"), seed=run.attr("seed"), worlds=tx.count(run.worlds),
-        sampler=run.attr("sampler"), version=run.attr("version_offshore", run.manifest.get("project_version", "?")),
-        run_id=run.run_id, date=tx.date(str(run.attr("created_utc", ""))),
-    )]
+    lines = [
+        tx(
+            "repro_line",
+            hash=run.attr("config_hash"),
+            seed=run.attr("seed"),
+            worlds=tx.count(run.worlds),
+            sampler=run.attr("sampler"),
+            version=run.attr("version_offshore", run.manifest.get("project_version", "?")),
+            run_id=run.run_id,
+            date=tx.date(str(run.attr("created_utc", ""))),
+        )
+    ]
     commit = run.manifest.get("git_commit")
     if commit:
         lines.append(tx("repro_commit", commit=str(commit)[:12]))
@@ -282,21 +384,55 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
     if len(structural) >= 2:
         collapse = [(float(r.ds.p_collapse), r, lab) for r, lab in structural]
         hi, lo = max(collapse, key=lambda t: t[0]), min(collapse, key=lambda t: t[0])
-        out.append(tx("s_cmp_collapse", worst=hi[2], worst_p=tx.pct_ci(*_v(hi[1].ds, "p_collapse")),
-                      best=lo[2], best_p=tx.pct_ci(*_v(lo[1].ds, "p_collapse"))))
-        burden = [(float(r.ds.burden.sel(country="japan", component="total")), r, lab) for r, lab in structural]
+        out.append(
+            tx(
+                "s_cmp_collapse",
+                worst=hi[2],
+                worst_p=tx.pct_ci(*_v(hi[1].ds, "p_collapse")),
+                best=lo[2],
+                best_p=tx.pct_ci(*_v(lo[1].ds, "p_collapse")),
+            )
+        )
+        burden = [
+            (float(r.ds.burden.sel(country="japan", component="total")), r, lab)
+            for r, lab in structural
+        ]
         hi, lo = max(burden, key=lambda t: t[0]), min(burden, key=lambda t: t[0])
-        out.append(tx("s_cmp_burden", worst=hi[2], best=lo[2],
-                      worst_v=tx.money_ci(*_v(hi[1].ds, "burden", country="japan", component="total")),
-                      best_v=tx.money_ci(*_v(lo[1].ds, "burden", country="japan", component="total"))))
-    pp = [(float(r.ds.played.sel(profile="PP")), r, lab) for r, lab in zip(runs, labels, strict=True)]
+        out.append(
+            tx(
+                "s_cmp_burden",
+                worst=hi[2],
+                best=lo[2],
+                worst_v=tx.money_ci(*_v(hi[1].ds, "burden", country="japan", component="total")),
+                best_v=tx.money_ci(*_v(lo[1].ds, "burden", country="japan", component="total")),
+            )
+        )
+    pp = [
+        (float(r.ds.played.sel(profile="PP")), r, lab) for r, lab in zip(runs, labels, strict=True)
+    ]
     lo, hi = min(pp, key=lambda t: t[0]), max(pp, key=lambda t: t[0])
-    out.append(tx("s_cmp_played", lo=tx.pct_ci(*_v(lo[1].ds, "played", profile="PP")), lo_run=lo[2],
-                  hi=tx.pct_ci(*_v(hi[1].ds, "played", profile="PP")), hi_run=hi[2]))
-    kp = [(float(r.ds.korea_passes_after_commit), r, lab) for r, lab in zip(runs, labels, strict=True)]
+    out.append(
+        tx(
+            "s_cmp_played",
+            lo=tx.pct_ci(*_v(lo[1].ds, "played", profile="PP")),
+            lo_run=lo[2],
+            hi=tx.pct_ci(*_v(hi[1].ds, "played", profile="PP")),
+            hi_run=hi[2],
+        )
+    )
+    kp = [
+        (float(r.ds.korea_passes_after_commit), r, lab) for r, lab in zip(runs, labels, strict=True)
+    ]
     lo, hi = min(kp, key=lambda t: t[0]), max(kp, key=lambda t: t[0])
-    out.append(tx("s_cmp_korea", lo=tx.pct_ci(*_v(lo[1].ds, "korea_passes_after_commit")), lo_run=lo[2],
-                  hi=tx.pct_ci(*_v(hi[1].ds, "korea_passes_after_commit")), hi_run=hi[2]))
+    out.append(
+        tx(
+            "s_cmp_korea",
+            lo=tx.pct_ci(*_v(lo[1].ds, "korea_passes_after_commit")),
+            lo_run=lo[2],
+            hi=tx.pct_ci(*_v(hi[1].ds, "korea_passes_after_commit")),
+            hi_run=hi[2],
+        )
+    )
     return out
 
 
@@ -313,6 +449,7 @@ def comparison_key_figures(runs: Sequence[RunData], tx: Text) -> Grid:
                 return "–"
             value, se = _v(r.ds, name, **index)
             return f"{tx.pct(value)} ({_range_pct(tx, value, se)})"
+
         return cell
 
     def money(name: str, **index):
@@ -321,17 +458,28 @@ def comparison_key_figures(runs: Sequence[RunData], tx: Text) -> Grid:
                 return "–"
             value, se = _v(r.ds, name, **index)
             return f"{tx.money(value)} ({_range_money(tx, value, se)})"
+
         return cell
 
     if any(r.structural for r in runs):
-        for code, name in (("collapse", "p_collapse"), ("holds", "p_deterrence_holds"), ("us", "p_us_intervenes")):
+        for code, name in (
+            ("collapse", "p_collapse"),
+            ("holds", "p_deterrence_holds"),
+            ("us", "p_us_intervenes"),
+        ):
             line(tx(f"kf_{code}"), prob(name))
     for profile in ("PP", "BB"):
         line(tx("kf_played", profile=tx.profile_short(profile)), prob("played", profile=profile))
     if any(r.structural for r in runs):
         for country in ("japan", "korea"):
-            line(tx("kf_burden", country=tx.country(country)), money("burden", country=country, component="total"))
-        line(tx("kf_cvar", country=tx.country("japan")), money("cvar95", country="japan", component="total"))
+            line(
+                tx("kf_burden", country=tx.country(country)),
+                money("burden", country=country, component="total"),
+            )
+        line(
+            tx("kf_cvar", country=tx.country("japan")),
+            money("cvar95", country="japan", component="total"),
+        )
     line(tx("kf_korea_passes"), prob("korea_passes_after_commit"))
     line(tx("field_worlds"), lambda r: tx.count(r.worlds))
     return Grid([tx("col_quantity"), *labels], rows)
@@ -358,7 +506,12 @@ def config_differences(runs: Sequence[RunData], tx: Text) -> Grid | None:
             continue
         values = [flat.get(key, "–") for flat in flats]
         if len({repr(v) for v in values}) > 1:
-            rows.append([key, *[format_number(v) if isinstance(v, (int, float)) else str(v) for v in values]])
+            rows.append(
+                [
+                    key,
+                    *[format_number(v) if isinstance(v, (int, float)) else str(v) for v in values],
+                ]
+            )
     if not rows:
         return None
     return Grid([tx("field_key"), *run_labels(runs, tx)], rows)
@@ -371,13 +524,24 @@ def comparison_words(runs: Sequence[RunData], tx: Text) -> Words:
         extra.append((tx("section_differences"), differences))
     labels = run_labels(runs, tx)
     runs_grid = Grid(
-        [tx("col_run"), tx("field_run"), tx("field_worlds"), tx("field_config_hash"), tx("field_seed")],
-        [[lab, r.run_id, tx.count(r.worlds), str(r.attr("config_hash")), str(r.attr("seed"))]
-         for r, lab in zip(runs, labels, strict=True)],
+        [
+            tx("col_run"),
+            tx("field_run"),
+            tx("field_worlds"),
+            tx("field_config_hash"),
+            tx("field_seed"),
+        ],
+        [
+            [lab, r.run_id, tx.count(r.worlds), str(r.attr("config_hash")), str(r.attr("seed"))]
+            for r, lab in zip(runs, labels, strict=True)
+        ],
     )
     extra.append((tx("section_runs"), runs_grid))
-    assumptions_common = [tx("a_selection", rule=tx.selection(str(runs[0].ds.attrs.get("selection_rule", "")))),
-                          tx("a_information"), tx("a_forecast")]
+    assumptions_common = [
+        tx("a_selection", rule=tx.selection(str(runs[0].ds.attrs.get("selection_rule", "")))),
+        tx("a_information"),
+        tx("a_forecast"),
+    ]
     if any(r.structural for r in runs):
         assumptions_common.insert(0, tx("a_horizon", years=format_number(runs[0].horizon)))
     footer_lines = []

@@ -50,7 +50,9 @@ class _Builder:
     def header(self, column: str, text: str) -> None:
         self.headers.setdefault(column, text)
 
-    def estimate(self, row: dict, column: str, label: str, value: float, se: float, scale: float, unit: str) -> None:
+    def estimate(
+        self, row: dict, column: str, label: str, value: float, se: float, scale: float, unit: str
+    ) -> None:
         """Add ``column`` (+ _se, _low, _high) to ``row``, scaled to display units."""
         tx = self.tx
         row[column] = value * scale
@@ -84,12 +86,16 @@ def game_table(run: RunData, tx: Text) -> Table:
     for profile in PROFILES:
         row: dict = {"code": profile, "label": tx.profile_short(profile)}
         b.estimate(row, "played", tx("h_played"), *_value(ds, "played", profile=profile), 100, "%")
-        b.estimate(row, "pure_ne", tx("h_pure_ne"), *_value(ds, "pure_ne", profile=profile), 100, "%")
+        b.estimate(
+            row, "pure_ne", tx("h_pure_ne"), *_value(ds, "pure_ne", profile=profile), 100, "%"
+        )
         for country in ("japan", "korea"):
             value, se = _value(ds, "mean_payoff", country=country, profile=profile)
             if run.structural:
                 label = tx("h_burden", country=tx.country(country))
-                b.estimate(row, f"burden_{country}", label, -value, se, tx.money_scale, tx.money_unit)
+                b.estimate(
+                    row, f"burden_{country}", label, -value, se, tx.money_scale, tx.money_unit
+                )
             else:
                 label = tx("h_payoff", country=tx.country(country))
                 b.estimate(row, f"payoff_{country}", label, value, se, 1.0, "1-4")
@@ -110,7 +116,14 @@ def eq_sets(run: RunData, tx: Text) -> Table:
         label = str(ds.eq_set.values[i])
         code = int(ds.eq_set_code.values[i])
         row: dict = {"code": label, "label": tx.eq_set(label, code)}
-        b.estimate(row, "share", tx("axis_share_worlds"), *_value(ds, "eq_set_freq", eq_set=label), 100, "%")
+        b.estimate(
+            row,
+            "share",
+            tx("axis_share_worlds"),
+            *_value(ds, "eq_set_freq", eq_set=label),
+            100,
+            "%",
+        )
         b.rows.append(row)
     return b.table()
 
@@ -128,8 +141,12 @@ def game_types(run: RunData, tx: Text) -> Table:
             value, se = _value(ds, "game_type_freq", japan_type=jt, korea_type=kt)
             if value <= 0:
                 continue
-            row: dict = {"japan_code": str(jt), "korea_code": str(kt),
-                         "japan_label": tx.game_type(str(jt)), "korea_label": tx.game_type(str(kt))}
+            row: dict = {
+                "japan_code": str(jt),
+                "korea_code": str(kt),
+                "japan_label": tx.game_type(str(jt)),
+                "korea_label": tx.game_type(str(kt)),
+            }
             b.estimate(row, "share", tx("axis_share_worlds"), value, se, 100, "%")
             b.rows.append(row)
     return b.table()
@@ -152,15 +169,27 @@ def burden_distribution(run: RunData, tx: Text, sample: BurdenSample) -> Table:
     counts, _ = np.histogram(np.clip(values, 0.0, top), bins=edges)
     share = 100.0 * counts / max(values.size, 1)
     for lo, hi, s in zip(edges[:-1], edges[1:], share, strict=True):
-        b.rows.append({"series": "histogram", "code": "", "label": "", "bin_low": lo * scale,
-                       "bin_high": hi * scale, "share": s})
+        b.rows.append(
+            {
+                "series": "histogram",
+                "code": "",
+                "label": "",
+                "bin_low": lo * scale,
+                "bin_high": hi * scale,
+                "share": s,
+            }
+        )
     unit = tx.money_unit
     markers = [("mean", "legend_mean", *_value(ds, "burden", country="japan", component="total"))]
     if "quantile" in ds.burden_quantile.dims:
         median = float(ds.burden_quantile.sel(country="japan", component="total", quantile=0.5))
         markers.append(("median", "legend_median", median, float("nan")))
-    markers.append(("var95", "legend_var", *_value(ds, "var95", country="japan", component="total")))
-    markers.append(("cvar95", "legend_cvar", *_value(ds, "cvar95", country="japan", component="total")))
+    markers.append(
+        ("var95", "legend_var", *_value(ds, "var95", country="japan", component="total"))
+    )
+    markers.append(
+        ("cvar95", "legend_cvar", *_value(ds, "cvar95", country="japan", component="total"))
+    )
     for code, key, value, se in markers:
         row: dict = {"series": "marker", "code": code, "label": tx(key, v="").strip()}
         b.estimate(row, "value", tx("col_estimate"), value, se, scale, unit)
@@ -178,14 +207,28 @@ def burden_components(run: RunData, tx: Text) -> Table:
     b.header("component_label", tx("t_label"))
     for country in ("japan", "korea"):
         for component in (*COMPONENTS, "total"):
-            row: dict = {"country": country, "country_label": tx.country(country),
-                         "component": component, "component_label": tx.component(component)}
-            b.estimate(row, "burden", tx("panel_burden"), *_value(ds, "burden", country=country, component=component),
-                       tx.money_scale, tx.money_unit)
+            row: dict = {
+                "country": country,
+                "country_label": tx.country(country),
+                "component": component,
+                "component_label": tx.component(component),
+            }
+            b.estimate(
+                row,
+                "burden",
+                tx("panel_burden"),
+                *_value(ds, "burden", country=country, component=component),
+                tx.money_scale,
+                tx.money_unit,
+            )
             b.rows.append(row)
     table = b.table()
-    table.headers.update(country=tx("t_country_code"), country_label=tx("t_country"),
-                         component=tx("t_component_code"), component_label=tx("t_component"))
+    table.headers.update(
+        country=tx("t_country_code"),
+        country_label=tx("t_country"),
+        component=tx("t_component_code"),
+        component_label=tx("t_component"),
+    )
     return table
 
 
@@ -193,33 +236,79 @@ def commitment(run: RunData, tx: Text) -> Table:
     """Simultaneous game against Japan's commitment (and Japan as leader)."""
     ds = run.ds
     b = _Builder(tx)
-    for column, key in (("panel", "t_panel"), ("series", "t_series"), ("code", "t_code"), ("label", "t_label")):
+    for column, key in (
+        ("panel", "t_panel"),
+        ("series", "t_series"),
+        ("code", "t_code"),
+        ("label", "t_label"),
+    ):
         b.header(column, tx(key))
     b.header("series_label", f"{tx('t_series')} ({tx('t_label')})")
     b.header("unit", tx("t_unit"))
-    series = (("simultaneous", "legend_simultaneous"), ("commit", "legend_commit"), ("leader", "legend_leader"))
+    series = (
+        ("simultaneous", "legend_simultaneous"),
+        ("commit", "legend_commit"),
+        ("leader", "legend_leader"),
+    )
     played_var = {"simultaneous": "played", "commit": "commit_played", "leader": "leader_played"}
     for name, key in series:
         for profile in PROFILES:
-            row: dict = {"panel": "profiles", "series": name, "series_label": tx(key), "code": profile,
-                         "label": tx.profile_short(profile), "unit": "%"}
-            b.estimate(row, "value", tx("col_estimate"), *_value(ds, played_var[name], profile=profile), 100, "")
+            row: dict = {
+                "panel": "profiles",
+                "series": name,
+                "series_label": tx(key),
+                "code": profile,
+                "label": tx.profile_short(profile),
+                "unit": "%",
+            }
+            b.estimate(
+                row,
+                "value",
+                tx("col_estimate"),
+                *_value(ds, played_var[name], profile=profile),
+                100,
+                "",
+            )
             b.rows.append(row)
     if run.structural:
         for name, key in series[:2]:
             suffix = "" if name == "simultaneous" else "_commit"
             for code, variable in OUTCOMES:
-                row = {"panel": "outcomes", "series": name, "series_label": tx(key), "code": code,
-                       "label": tx(f"outcome_label_{code}"), "unit": "%"}
-                b.estimate(row, "value", tx("col_estimate"), *_value(ds, f"{variable}{suffix}"), 100, "")
+                row = {
+                    "panel": "outcomes",
+                    "series": name,
+                    "series_label": tx(key),
+                    "code": code,
+                    "label": tx(f"outcome_label_{code}"),
+                    "unit": "%",
+                }
+                b.estimate(
+                    row, "value", tx("col_estimate"), *_value(ds, f"{variable}{suffix}"), 100, ""
+                )
                 b.rows.append(row)
-        burden_var = {"simultaneous": "burden", "commit": "burden_commit", "leader": "burden_leader"}
+        burden_var = {
+            "simultaneous": "burden",
+            "commit": "burden_commit",
+            "leader": "burden_leader",
+        }
         for name, key in series:
             for country in ("japan", "korea"):
-                row = {"panel": "burden", "series": name, "series_label": tx(key), "code": country,
-                       "label": tx.country(country), "unit": tx.money_unit}
-                b.estimate(row, "value", tx("col_estimate"),
-                           *_value(ds, burden_var[name], country=country, component="total"), tx.money_scale, "")
+                row = {
+                    "panel": "burden",
+                    "series": name,
+                    "series_label": tx(key),
+                    "code": country,
+                    "label": tx.country(country),
+                    "unit": tx.money_unit,
+                }
+                b.estimate(
+                    row,
+                    "value",
+                    tx("col_estimate"),
+                    *_value(ds, burden_var[name], country=country, component="total"),
+                    tx.money_scale,
+                    "",
+                )
                 b.rows.append(row)
     table = b.table()
     # the unit differs by panel, so it is a column rather than part of the header
@@ -240,10 +329,22 @@ def convergence(run: RunData, tx: Text, series: pd.DataFrame) -> Table:
     for _, point in series.iterrows():
         money = point["kind"] == "money"
         scale = tx.money_scale if money else 100.0
-        row: dict = {"code": point["key"].removeprefix("conv_"), "label": tx(point["key"]),
-                     "unit": tx.money_unit if money else "%", "worlds": int(point["worlds"]),
-                     "chunks": int(point["chunks"])}
-        b.estimate(row, "value", tx("col_estimate"), float(point["estimate"]), float(point["se"]), scale, "")
+        row: dict = {
+            "code": point["key"].removeprefix("conv_"),
+            "label": tx(point["key"]),
+            "unit": tx.money_unit if money else "%",
+            "worlds": int(point["worlds"]),
+            "chunks": int(point["chunks"]),
+        }
+        b.estimate(
+            row,
+            "value",
+            tx("col_estimate"),
+            float(point["estimate"]),
+            float(point["se"]),
+            scale,
+            "",
+        )
         full = _full_run_value(ds, point)
         row["full_run"] = full * scale
         b.rows.append(row)
@@ -272,16 +373,20 @@ def run_labels(runs: Sequence[RunData], tx: Text) -> list[str]:
     for run in runs:
         if run.structural:
             a = run.ds.attrs
-            label = f"{tx.regime(str(a.get('us_regime')))} · {tx.financing(str(a.get('financing')), a.get('ptrl_share_japan'))}"
+            financing = tx.financing(str(a.get("financing")), a.get("ptrl_share_japan"))
+            label = f"{tx.regime(str(a.get('us_regime')))} · {financing}"
             if tx.zh:
                 label = label.replace(" · ", "・")
         else:
-            label = run.name
+            label = tx("run_ordinal", name=run.name)
         labels.append(label)
     seen: dict[str, int] = {}
     for label in labels:
         seen[label] = seen.get(label, 0) + 1
-    return [f"{label} ({run.name})" if seen[label] > 1 else label for label, run in zip(labels, runs, strict=True)]
+    return [
+        f"{label} ({run.name})" if seen[label] > 1 else label
+        for label, run in zip(labels, runs, strict=True)
+    ]
 
 
 def _run_builder(tx: Text) -> _Builder:
@@ -299,7 +404,12 @@ def cmp_outcomes(runs: Sequence[RunData], tx: Text) -> Table:
         if not run.structural:
             continue
         for code, variable in OUTCOMES:
-            row: dict = {"run": run.run_id, "run_label": label, "code": code, "label": tx(f"outcome_label_{code}")}
+            row: dict = {
+                "run": run.run_id,
+                "run_label": label,
+                "code": code,
+                "label": tx(f"outcome_label_{code}"),
+            }
             b.estimate(row, "value", tx("axis_probability"), *_value(run.ds, variable), 100, "%")
             b.rows.append(row)
     return b.table()
@@ -311,8 +421,20 @@ def cmp_played(runs: Sequence[RunData], tx: Text) -> Table:
     b.header("label", tx("t_label"))
     for run, label in zip(runs, run_labels(runs, tx), strict=True):
         for profile in PROFILES:
-            row: dict = {"run": run.run_id, "run_label": label, "code": profile, "label": tx.profile_short(profile)}
-            b.estimate(row, "value", tx("axis_probability"), *_value(run.ds, "played", profile=profile), 100, "%")
+            row: dict = {
+                "run": run.run_id,
+                "run_label": label,
+                "code": profile,
+                "label": tx.profile_short(profile),
+            }
+            b.estimate(
+                row,
+                "value",
+                tx("axis_probability"),
+                *_value(run.ds, "played", profile=profile),
+                100,
+                "%",
+            )
             b.rows.append(row)
     return b.table()
 
@@ -326,11 +448,28 @@ def cmp_burden(runs: Sequence[RunData], tx: Text) -> Table:
         if not run.structural:
             continue
         for country in ("japan", "korea"):
-            row: dict = {"run": run.run_id, "run_label": label, "code": country, "label": tx.country(country)}
-            b.estimate(row, "burden", tx("panel_burden"), *_value(run.ds, "burden", country=country, component="total"),
-                       tx.money_scale, unit)
-            b.estimate(row, "var95", tx("legend_var_marker"), *_value(run.ds, "var95", country=country, component="total"),
-                       tx.money_scale, unit)
+            row: dict = {
+                "run": run.run_id,
+                "run_label": label,
+                "code": country,
+                "label": tx.country(country),
+            }
+            b.estimate(
+                row,
+                "burden",
+                tx("panel_burden"),
+                *_value(run.ds, "burden", country=country, component="total"),
+                tx.money_scale,
+                unit,
+            )
+            b.estimate(
+                row,
+                "var95",
+                tx("legend_var_marker"),
+                *_value(run.ds, "var95", country=country, component="total"),
+                tx.money_scale,
+                unit,
+            )
             b.rows.append(row)
     return b.table()
 
@@ -343,9 +482,20 @@ def cmp_components(runs: Sequence[RunData], tx: Text) -> Table:
         if not run.structural:
             continue
         for component in (*COMPONENTS, "total"):
-            row: dict = {"run": run.run_id, "run_label": label, "code": component, "label": tx.component(component)}
-            b.estimate(row, "burden", tx("panel_burden"), *_value(run.ds, "burden", country="japan", component=component),
-                       tx.money_scale, tx.money_unit)
+            row: dict = {
+                "run": run.run_id,
+                "run_label": label,
+                "code": component,
+                "label": tx.component(component),
+            }
+            b.estimate(
+                row,
+                "burden",
+                tx("panel_burden"),
+                *_value(run.ds, "burden", country="japan", component=component),
+                tx.money_scale,
+                tx.money_unit,
+            )
             b.rows.append(row)
     return b.table()
 
@@ -360,6 +510,8 @@ def cmp_commitment(runs: Sequence[RunData], tx: Text) -> Table:
             ("both_pass", "legend_both_pass", "played", {"profile": "PP"}),
         ):
             row: dict = {"run": run.run_id, "run_label": label, "code": code, "label": tx(key)}
-            b.estimate(row, "value", tx("axis_probability"), *_value(run.ds, variable, **index), 100, "%")
+            b.estimate(
+                row, "value", tx("axis_probability"), *_value(run.ds, variable, **index), 100, "%"
+            )
             b.rows.append(row)
     return b.table()

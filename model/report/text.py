@@ -27,6 +27,7 @@ EN: dict[str, str] = {
     "subtitle_structural": "{regime} · {financing} · {worlds} simulated worlds",
     "subtitle_ordinal": "The source paper's ordinal game · {worlds} simulated worlds",
     "subtitle_compare": "{runs} runs side by side",
+    "run_ordinal": "Paper's ordinal game ({name})",
     "section_summary": "Executive summary",
     "section_key_figures": "Key figures",
     "section_charts": "Charts",
@@ -36,7 +37,9 @@ EN: dict[str, str] = {
     "section_runs": "Runs compared",
     "section_repro": "Reproducibility",
     "data_table": "Data behind this chart",
-    "files_note": "Each chart is also in figures/ (PNG at 300 dpi and SVG) and its data in tables/ (CSV).",
+    "files_note": (
+        "Each chart is also in figures/ (PNG at 300 dpi and SVG) and its data in tables/ (CSV)."
+    ),
     "interval_note": (
         "Ranges in brackets are 95% Monte Carlo confidence intervals (estimate ± 1.96 standard "
         "errors). They measure how precisely the worlds were sampled, not how uncertain the "
@@ -161,8 +164,12 @@ EN: dict[str, str] = {
     "eqset_continuum": "continuum",
     # chart titles and captions
     "chart_game_table": "How the Japan–Korea game is played",
-    "chart_game_table_sub": "Each cell: chance it is played (95% CI), how often it is an equilibrium, mean burdens",
-    "chart_game_table_sub_ordinal": "Each cell: chance it is played (95% CI), how often it is an equilibrium, mean payoffs",
+    "chart_game_table_sub": (
+        "Each cell: chance it is played (95% CI), how often it is an equilibrium, mean burdens"
+    ),
+    "chart_game_table_sub_ordinal": (
+        "Each cell: chance it is played (95% CI), how often it is an equilibrium, mean payoffs"
+    ),
     "cap_game_table": (
         "The Monte Carlo version of the paper's 2×2 table. Rows are Japan's move, columns "
         "Korea's. Shading and the large number give the probability that the cell is played "
@@ -253,7 +260,9 @@ EN: dict[str, str] = {
     "chart_cmp_outcomes": "What happens in each scenario",
     "cap_cmp_outcomes": "Outcome probabilities per run, with 95% confidence intervals.",
     "chart_cmp_played": "How the Japan–Korea game is played in each scenario",
-    "cap_cmp_played": "Probability each cell of the 2×2 game is played, per run (bars add up to 100%).",
+    "cap_cmp_played": (
+        "Probability each cell of the 2×2 game is played, per run (bars add up to 100%)."
+    ),
     "chart_cmp_burden": "Expected burden in each scenario",
     "cap_cmp_burden": (
         "Expected total burden of Japan and Korea per run, with 95% intervals; the hollow "
@@ -297,15 +306,20 @@ EN: dict[str, str] = {
         "balance collapses in {collapse} of worlds; deterrence holds in {holds} and the "
         "United States intervenes in {us}."
     ),
-    "s_most_likely": (
-        "The most likely outcome of the Japan–Korea game is that {profile}: {p}. Both "
-        "balance with probability {bb} and both pass the buck with probability {pp}."
+    "s_most_likely": "The most likely outcome of the Japan–Korea game is that {profile}: {p}.",
+    "s_others_bb": "Both balance with probability {bb}.",
+    "s_others_pp": "Both pass the buck with probability {pp}.",
+    "s_others_both": (
+        "Both balance with probability {bb} and both pass the buck with probability {pp}."
     ),
     "s_equilibrium": (
         "Mutual buck-passing is an equilibrium in {pp} of worlds; the paper's "
         "Prisoner's Dilemma, with both partners in that game, arises in {pd}."
     ),
-    "s_common_types": "The most common pairing of games is {japan} for Japan with {korea} for Korea, in {p} of worlds.",
+    "s_common_types": (
+        "The most common pairing of games is {japan} for Japan with {korea} for Korea, in {p} of "
+        "worlds."
+    ),
     "s_burden": (
         "Japan's expected burden over {years} years is {japan}, {ratio} times Korea's "
         "{korea}; {share} of Japan's burden comes from {component}."
@@ -348,7 +362,9 @@ EN: dict[str, str] = {
         "Once Japan commits to balance, Korea passes the buck in between {lo} ({lo_run}) and "
         "{hi} ({hi_run}) of worlds."
     ),
-    "s_cmp_played": "Both partners pass the buck with probability {lo} ({lo_run}) to {hi} ({hi_run}).",
+    "s_cmp_played": (
+        "Both partners pass the buck with probability {lo} ({lo_run}) to {hi} ({hi_run})."
+    ),
     "s_cmp_identical": "All runs give the same value.",
     # assumptions
     "a_regime": "US regime: {regime}. {explain}",
@@ -409,6 +425,7 @@ ZH: dict[str, str] = {
     "subtitle_structural": "{regime}・{financing}・{worlds} 個模擬世界",
     "subtitle_ordinal": "原論文的序數賽局・{worlds} 個模擬世界",
     "subtitle_compare": "並列比較 {runs} 次模擬",
+    "run_ordinal": "原論文序數賽局（{name}）",
     "section_summary": "重點摘要",
     "section_key_figures": "關鍵數據",
     "section_charts": "圖表",
@@ -554,7 +571,9 @@ ZH: dict[str, str] = {
     "h_burden": "{country}的平均負擔",
     "h_payoff": "{country}的平均報酬（序數）",
     "chart_eq_sets": "各類均衡出現的頻率",
-    "cap_eq_sets": "依各模擬世界賽局的納許均衡組合分類之世界比例，附 95% 信賴區間；未出現的組合不列出。",
+    "cap_eq_sets": (
+        "依各模擬世界賽局的納許均衡組合分類之世界比例，附 95% 信賴區間；未出現的組合不列出。"
+    ),
     "chart_game_types": "日韓各自面對哪一種賽局",
     "cap_game_types": (
         "依日韓各自賽局類型（本身的最佳回應，以及是否偏好雙方制衡勝於雙方卸責）分類之模擬世界"
@@ -575,7 +594,9 @@ ZH: dict[str, str] = {
     "legend_cvar": "95% 條件風險值 {v}",
     "legend_tail": "最糟的 5% 世界",
     "chart_components": "日韓負擔的組成",
-    "cap_components": "日韓在 {years} 年評估期間的預期負擔及其組成；長條末端數字為合計及其 95% 信賴區間。",
+    "cap_components": (
+        "日韓在 {years} 年評估期間的預期負擔及其組成；長條末端數字為合計及其 95% 信賴區間。"
+    ),
     "chart_commitment": "若日本率先承諾制衡",
     "cap_commitment": (
         "比較同時賽局與兩種序列賽局：日本受承諾約束必須制衡、韓國據以做最佳回應；以及日本作為"
@@ -616,7 +637,10 @@ ZH: dict[str, str] = {
     "chart_cmp_components": "各情境中日本負擔的組成",
     "cap_cmp_components": "各次模擬中日本的預期負擔及其組成。",
     "chart_cmp_commitment": "各情境中韓國對日本承諾的反應",
-    "cap_cmp_commitment": "各次模擬中，日本承諾制衡後韓國卸責的機率，以及同時賽局中日韓皆卸責的機率（附 95% 信賴區間）。",
+    "cap_cmp_commitment": (
+        "各次模擬中，日本承諾制衡後韓國卸責的機率，以及同時賽局中日韓皆卸責的機率（附 95% 信賴區間"
+        "）。"
+    ),
     "legend_korea_passes": "日本承諾後韓國卸責",
     "legend_both_pass": "日韓皆卸責（同時賽局）",
     "legend_var_marker": "95% 風險值",
@@ -645,20 +669,25 @@ ZH: dict[str, str] = {
         "在{regime}、{financing}的情境下，{worlds} 個模擬世界中有 {collapse} 出現區域均勢崩潰；"
         "嚇阻成功的比例為 {holds}，美國介入的比例為 {us}。"
     ),
-    "s_most_likely": (
-        "日韓賽局最可能的結果是「{profile}」，機率為 {p}。日韓皆制衡的機率為 {bb}，"
-        "日韓皆卸責的機率為 {pp}。"
+    "s_most_likely": "日韓賽局最可能的結果是「{profile}」，機率為 {p}。",
+    "s_others_bb": "日韓皆制衡的機率為 {bb}。",
+    "s_others_pp": "日韓皆卸責的機率為 {pp}。",
+    "s_others_both": "日韓皆制衡的機率為 {bb}，日韓皆卸責的機率為 {pp}。",
+    "s_equilibrium": (
+        "在 {pp} 的模擬世界中，雙方卸責是納許均衡；原論文所描述、日韓皆處於囚犯困境的情形占 {pd}。"
     ),
-    "s_equilibrium": "在 {pp} 的模擬世界中，雙方卸責是納許均衡；原論文所描述、日韓皆處於囚犯困境的情形占 {pd}。",
     "s_common_types": "最常見的組合是日本面對「{japan}」、韓國面對「{korea}」，占 {p} 的模擬世界。",
     "s_burden": (
         "日本在 {years} 年間的預期負擔為 {japan}，是韓國（{korea}）的 {ratio} 倍；"
         "日本負擔中有 {share} 來自{component}。"
     ),
     "s_burden_korea_larger": (
-        "日本在 {years} 年間的預期負擔為 {japan}，韓國為 {korea}；日本負擔中有 {share} 來自{component}。"
+        "日本在 {years} 年間的預期負擔為 {japan}，韓國為 {korea}；日本負擔中有 {share} 來自"
+        "{component}。"
     ),
-    "s_tail": "在最糟的 5% 模擬世界中，日本平均負擔 {cvar}；在 95% 的世界中，日本的負擔不超過 {var}。",
+    "s_tail": (
+        "在最糟的 5% 模擬世界中，日本平均負擔 {cvar}；在 95% 的世界中，日本的負擔不超過 {var}。"
+    ),
     "s_commit": (
         "若日本率先承諾制衡，韓國在 {korea} 的模擬世界中選擇卸責；均勢崩潰的機率由 {before} 變為 "
         "{after}，日本的預期負擔由 {burden_before} 變為 {burden_after}。"
@@ -666,25 +695,43 @@ ZH: dict[str, str] = {
     "s_commit_ordinal": "若日本率先承諾制衡，韓國在 {korea} 的模擬世界中選擇卸責。",
     "s_commit_best": "在 {p} 的模擬世界中，承諾制衡是日本的最佳選擇。",
     "s_selection": (
-        "在存在多重均衡的世界（占 {share}）中，選擇哪一個均衡影響重大：若總是出現對日本最有利的均衡，"
+        "在存在多重均衡的世界（占 {share}）中，選擇哪一個均衡影響重大：若總是出現對日本最有利的均衡"
+        "，"
         "日本的預期負擔為 {best}；若總是出現最不利的均衡，則為 {worst}。"
     ),
-    "s_precision": "文中區間皆為 95% 蒙地卡羅信賴區間，反映抽樣精確度，而非假設本身的不確定性；後者由下列先驗分布表達。",
-    "s_cmp_collapse": "均勢崩潰的機率以「{worst}」最高（{worst_p}），以「{best}」最低（{best_p}）。",
+    "s_precision": (
+        "文中區間皆為 95% 蒙地卡羅信賴區間，反映抽樣精確度，而非假設本身的不確定性；後者由下列先驗"
+        "分布表達。"
+    ),
+    "s_cmp_collapse": (
+        "均勢崩潰的機率以「{worst}」最高（{worst_p}），以「{best}」最低（{best_p}）。"
+    ),
     "s_cmp_burden": "日本的預期負擔以「{worst}」最高（{worst_v}），以「{best}」最低（{best_v}）。",
     "s_cmp_korea": "日本承諾制衡後，韓國卸責的比例介於 {lo}（{lo_run}）與 {hi}（{hi_run}）之間。",
     "s_cmp_played": "日韓皆卸責的機率介於 {lo}（{lo_run}）與 {hi}（{hi_run}）之間。",
     "s_cmp_identical": "各次模擬的數值相同。",
     "a_regime": "美國戰略：{regime}。{explain}",
-    "a_regime_integrated_deterrence": "美軍前沿部署於盟國之前，且不要求盟國先達到最低貢獻門檻，因此嚇阻一旦失敗美國必然介入。",
-    "a_regime_offshore_balancing": "美國不在前線部署兵力，僅在在地嚇阻失敗且盟國貢獻達到門檻時，才以「最後貸款人」角色介入。",
+    "a_regime_integrated_deterrence": (
+        "美軍前沿部署於盟國之前，且不要求盟國先達到最低貢獻門檻，因此嚇阻一旦失敗美國必然介入。"
+    ),
+    "a_regime_offshore_balancing": (
+        "美國不在前線部署兵力，僅在在地嚇阻失敗且盟國貢獻達到門檻時，才以「最後貸款人」角色介入。"
+    ),
     "a_regime_grand_bargain": "美國絕不介入：嚇阻一旦失敗即導致均勢崩潰。",
     "a_financing": "台灣需求清單的出資方式：{financing}。",
-    "a_horizon": "金額以 2025 年幣值美元計，為 {years} 年危機期間的合計；戰爭與崩潰損失為該期間的總額。",
+    "a_horizon": (
+        "金額以 2025 年幣值美元計，為 {years} 年危機期間的合計；戰爭與崩潰損失為該期間的總額。"
+    ),
     "a_selection": "存在多重均衡時，依「{rule}」決定實際結果。",
-    "a_information": "在每個模擬世界中，日韓都掌握所有報酬資訊並同時做出一次性選擇；美國與中國依固定規則行動，台灣沒有選擇權。",
+    "a_information": (
+        "在每個模擬世界中，日韓都掌握所有報酬資訊並同時做出一次性選擇；美國與中國依固定規則行動，台"
+        "灣沒有選擇權。"
+    ),
     "a_ordinal": "報酬取自原論文的序數表（4 為最佳），每格另加標準差 {noise} 的雜訊。",
-    "a_priors": "下列不確定參數彼此獨立抽樣{corr}；其中數項（中國的決心、崩潰損失、美國介入門檻）屬專業判斷而非實證資料。",
+    "a_priors": (
+        "下列不確定參數彼此獨立抽樣{corr}；其中數項（中國的決心、崩潰損失、美國介入門檻）屬專業判斷"
+        "而非實證資料。"
+    ),
     "a_priors_corr": "（已設定的相關性除外）",
     "a_forecast": "結果是在假設範圍內的發生頻率，並非對事件的預測。",
     "param_japan.balancing_cost": "日本：每年額外國防支出",
@@ -734,7 +781,9 @@ class Text:
         if lang not in STRINGS:
             from model.report.errors import ReportError
 
-            raise ReportError(f"error: unknown report language {lang!r}; expected one of {', '.join(LANGS)}")
+            raise ReportError(
+                f"error: unknown report language {lang!r}; expected one of {', '.join(LANGS)}"
+            )
         self.lang = lang
         self.strings = STRINGS[lang]
         self.zh = lang == "zh-TW"
@@ -832,7 +881,9 @@ class Text:
 
     def eq_set(self, label: str, code: int) -> str:
         """Plain description of an equilibrium set plus its set notation."""
-        notation = label.replace("mixed", self("eqset_mixed")).replace("continuum", self("eqset_continuum"))
+        notation = label.replace("mixed", self("eqset_mixed")).replace(
+            "continuum", self("eqset_continuum")
+        )
         description = self.get(f"eqset_{int(code)}", "")
         if not description:
             return notation
@@ -872,7 +923,7 @@ _FULL_PUNCT = "（）「」『』，。；：、！？"
 
 
 def tidy_zh(text: str) -> str:
-    """Drop the spaces a template leaves between CJK characters or next to full-width punctuation."""
+    """Drop the spaces a template leaves between CJK characters or by full-width punctuation."""
     text = re.sub(f"(?<=[{_CJK}])[ ]+(?=[{_CJK}])", "", text)
     text = re.sub(f"(?<=[{_FULL_PUNCT}])[ ]+", "", text)
     return re.sub(f"[ ]+(?=[{_FULL_PUNCT}])", "", text)
@@ -901,7 +952,10 @@ def wrap(text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        tokens = re.findall(r"[\u3000-\u303f\uff00-\uffef]|[\u2e80-\u9fff\uf900-\ufaff]|\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+", paragraph)
+        tokens = re.findall(
+            r"[\u3000-\u303f\uff00-\uffef]|[\u2e80-\u9fff\uf900-\ufaff]|\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+",
+            paragraph,
+        )
         line, used = "", 0
         for token in tokens:
             if token.isspace():

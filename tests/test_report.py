@@ -1,0 +1,649 @@
+"""Reports: files, numbers, languages, determinism, atomic output and a real browser.
+
+Runs of 50,000 worlds (one chunk) are made once per session; each report is rendered
+once and shared by the tests that read it. The browser tests drive Debian's headless
+Chromium through the DevTools protocol over a pipe (``--remote-debugging-pipe``), so
+they need no extra Python package and open no port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+from PIL import Image
+
+from model.execution import Execution
+from model.report import LANGS, ReportError, render_comparison, render_run_report, report_command
+from model.report.text import EN, ZH, Text, wrap
+from model.runner import start_run
+from model.simulation import resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "configs" / "baseline.toml"
+INTEGRATED = ROOT / "configs" / "scenarios" / "integrated_none.toml"
+PAPER = ROOT / "configs" / "paper_table.toml"
+WORLDS = 50_000
+STRUCTURAL_CHARTS = 7
+ORDINAL_CHARTS = 5
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _run(path: Path, root: Path, *overrides: str) -> Path:
+    loaded = resolve(path, WORLDS, overrides=overrides)
+    return start_run(loaded, Execution(), root).path
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("runs")
+    return {
+        "baseline": _run(BASELINE, root),
+        "integrated": _run(INTEGRATED, root),
+        "paper": _run(PAPER, root, "game.ordinal.noise_sd=0.7"),
+    }
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("reports")
+
+
+@pytest.fixture(scope="session")
+def en_report(runs, reports) -> Path:
+    return render_run_report(runs["baseline"], reports)
+
+
+@pytest.fixture(scope="session")
+def zh_rendering(runs, reports) -> tuple[Path, list[str]]:
+    """The zh-TW report, with every warning matplotlib raised while drawing it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = render_run_report(runs["baseline"], reports, "zh-TW")
+    return path, [str(w.message) for w in caught]
+
+
+@pytest.fixture(scope="session")
+def zh_report(zh_rendering) -> Path:
+    return zh_rendering[0]
+
+
+@pytest.fixture(scope="session")
+def ordinal_report(runs, reports) -> Path:
+    return render_run_report(runs["paper"], reports)
+
+
+@pytest.fixture(scope="session")
+def comparison(runs, reports) -> Path:
+    return render_comparison([runs["integrated"], runs["baseline"], runs["paper"]], reports)
+
+
+def _manifest(report: Path) -> dict:
+    return json.loads((report / "report.json").read_text(encoding="utf-8"))
+
+
+# -- words -----------------------------------------------------------------------------
+
+
+def test_both_languages_have_every_string():
+    assert LANGS == ("en", "zh-TW")
+    assert EN.keys() == ZH.keys()
+    untranslated = [
+        k
+        for k, v in ZH.items()
+        if v == EN[k] and re.search("[A-Za-z]{4}", re.sub(r"\{[^}]*\}", "", v))
+    ]
+    assert untranslated == []
+    mostly_chinese = [k for k, v in ZH.items() if CJK.search(v)]
+    assert len(mostly_chinese) > 0.9 * len(ZH)
+
+
+def test_every_chinese_character_is_in_the_embedded_font():
+    from fontTools.ttLib import TTFont
+
+    from model.report.fonts import TC_FACE_INDEX, cjk_font_path
+
+    path = cjk_font_path()
+    assert path is not None, "the noto-cjk-sans-otc package (a project dependency) is not installed"
+    cmap = TTFont(str(path), fontNumber=TC_FACE_INDEX, lazy=True).getBestCmap()
+    missing = sorted(
+        {c for text in ZH.values() for c in text if ord(c) > 127 and ord(c) not in cmap}
+    )
+    assert missing == []
+
+
+def test_wrap_breaks_latin_at_spaces_and_cjk_anywhere():
+    assert wrap("one two three four", 9) == ["one two", "three", "four"]
+    lines = wrap("日本的預期負擔為六千五百億美元，是韓國的兩倍", 12)
+    assert all(sum(2 for _ in line) <= 12 for line in lines)
+    assert "".join(lines) == "日本的預期負擔為六千五百億美元，是韓國的兩倍"
+    assert not any(line.startswith("，") for line in lines)
+
+
+def test_numbers_are_written_the_way_each_language_writes_them():
+    en, zh = Text("en"), Text("zh-TW")
+    assert en.money(653.7) == "US$654 bn"
+    assert zh.money(653.7) == "6,537 億美元"
+    assert en.pct_ci(0.531, 0.001) == "53.1% (95% CI 52.9%–53.3%)"
+    assert zh.pct_ci(0.531, 0.001) == "53.1%（95% 信賴區間 52.9%–53.3%）"
+    with pytest.raises(ReportError, match="unknown report language"):
+        Text("fr")
+
+
+def test_executive_summary_quotes_the_run_with_its_interval(en_report, runs):
+    with xr.open_dataset(runs["baseline"] / "results.nc") as ds:
+        p, se = float(ds.p_collapse), float(ds.p_collapse_se)
+        japan = float(ds.burden.sel(country="japan", component="total"))
+    expected = f"{100 * p:.1f}% (95% CI {100 * (p - 1.96 * se):.1f}%–{100 * (p + 1.96 * se):.1f}%)"
+    summary = (en_report / "summary.md").read_text()
+    assert expected in summary
+    assert f"US${japan:,.0f} bn" in summary
+    for needed in ("Executive summary", "Assumptions that drive the result", "Reproducibility"):
+        assert needed in summary
+
+
+# -- convergence and the burden sample --------------------------------------------------
+
+
+def test_convergence_reproduces_the_run_exactly(runs):
+    from model.report.convergence import convergence
+    from model.report.rundata import load_run
+
+    for name in ("baseline", "paper"):
+        run = load_run(runs[name])
+        series = convergence(run)
+        assert series["worlds"].max() == run.worlds
+        assert (series.groupby("key")["worlds"].apply(lambda w: w.is_monotonic_increasing)).all()
+        last = series[series["worlds"] == run.worlds]
+        for _, row in last.iterrows():
+            variable = run.ds[row["variable"]]
+            se = run.ds[f"{row['variable']}_se"]
+            index = {"profile": "PP"} if "profile" in variable.dims else {}
+            if "country" in variable.dims:
+                index = {"country": "japan", "component": "total"}
+            assert row["estimate"] == pytest.approx(
+                float(variable.sel(index)), rel=1e-12, abs=1e-15
+            )
+            assert row["se"] == pytest.approx(float(se.sel(index)), rel=1e-9, abs=1e-15)
+
+
+def test_burden_sample_is_the_runs_first_worlds(runs):
+    from model.report.distribution import japan_burden_sample
+    from model.report.rundata import load_run
+
+    run = load_run(runs["baseline"])
+    sample = japan_burden_sample(run)
+    assert sample.source == "first"
+    assert sample.values.size == WORLDS  # the whole one-chunk run
+    mean = float(run.ds.burden.sel(country="japan", component="total"))
+    assert float(np.mean(sample.values)) == pytest.approx(mean, rel=1e-9)
+
+
+def test_burden_sample_prefers_the_kept_samples(runs, tmp_path):
+    from model.report.distribution import japan_burden_sample
+    from model.report.rundata import load_run
+
+    run_dir = tmp_path / runs["baseline"].name
+    shutil.copytree(runs["baseline"], run_dir)
+    burden = np.zeros((10, 2, 6))
+    burden[:, 0, -1] = np.arange(10.0)
+    xr.Dataset(
+        {"burden": (("world", "country", "component"), burden)},
+        coords={
+            "country": ["japan", "korea"],
+            "component": ["defence", "retaliation", "ptrl", "war", "collapse", "total"],
+        },
+    ).to_netcdf(run_dir / "samples.nc")
+    sample = japan_burden_sample(load_run(run_dir))
+    assert sample.source == "kept"
+    assert sample.values.tolist() == list(np.arange(10.0))
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+def test_report_directory_holds_every_output(en_report, runs):
+    assert en_report.name == runs["baseline"].name
+    manifest = _manifest(en_report)
+    assert manifest["lang"] == "en" and manifest["kind"] == "run"
+    assert len(manifest["charts"]) == STRUCTURAL_CHARTS
+    for name in (
+        "report.html",
+        "report.pdf",
+        "summary.md",
+        "report.json",
+        "tables/key-figures.csv",
+        "tables/inputs.csv",
+    ):
+        assert (en_report / name).is_file(), name
+    for chart in manifest["charts"]:
+        for key in ("png", "svg", "csv"):
+            assert (en_report / chart[key]).stat().st_size > 0, chart[key]
+        with Image.open(en_report / chart["png"]) as image:
+            width, height = image.size
+            assert width * 9 == height * 16, f"{chart['png']} is not 16:9"
+            assert width >= 3000
+            assert [round(d) for d in image.info["dpi"]] == [300, 300]
+    assert not [p for p in en_report.parent.iterdir() if p.name.startswith(".")], (
+        "temporary directory left behind"
+    )
+
+
+def test_structural_only_charts_are_skipped_in_ordinal_mode(ordinal_report):
+    names = [c["name"] for c in _manifest(ordinal_report)["charts"]]
+    assert len(names) == ORDINAL_CHARTS
+    assert not any("burden" in n for n in names)
+
+
+def test_csv_tables_hold_the_numbers_of_the_charts(en_report, runs):
+    import pandas as pd
+
+    table = pd.read_csv(en_report / "tables" / "01-game-table.csv")
+    with xr.open_dataset(runs["baseline"] / "results.nc") as ds:
+        played = ds.played.values
+    assert table["code"].tolist() == ["BB", "BP", "PB", "PP"]
+    assert np.allclose(
+        table["Probability played: estimate (%)"].to_numpy(), 100 * played, rtol=1e-5
+    )
+
+
+def test_html_is_self_contained(en_report, zh_report):
+    for report in (en_report, zh_report):
+        html = (report / "report.html").read_text(encoding="utf-8")
+        assert "<script" not in html.lower()
+        assert "Content-Security-Policy" in html
+        sources = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", html)
+        assert sources and all(s.startswith("data:") for s in sources), [s[:40] for s in sources]
+        urls = re.findall(r"url\(\s*([^)]{0,20})", html)
+        assert all(u.strip("'\"").startswith("data:") for u in urls)
+        assert "http://" not in html and "https://" not in html
+        assert html.count('<img src="data:image/png;base64,') == STRUCTURAL_CHARTS
+
+
+def test_pdf_has_a_page_per_chart_after_the_text_pages(en_report, ordinal_report, comparison):
+    from pypdf import PdfReader
+
+    from model.report.pdf import TEXT_PAGES
+
+    for report in (en_report, ordinal_report, comparison):
+        manifest = _manifest(report)
+        reader = PdfReader(report / "report.pdf")
+        assert len(reader.pages) == TEXT_PAGES + len(manifest["charts"]) == manifest["pdf_pages"]
+        box = reader.pages[-1].mediabox
+        assert float(box.width) * 9 == pytest.approx(float(box.height) * 16, rel=1e-3)
+    first = PdfReader(en_report / "report.pdf").pages[0].extract_text()
+    assert "Executive summary" in first
+    assert "CreationDate" not in (en_report / "report.pdf").read_bytes().decode("latin-1")
+
+
+def test_reproducibility_footer(en_report, runs):
+    with xr.open_dataset(runs["baseline"] / "results.nc") as ds:
+        attrs = dict(ds.attrs)
+    html = (en_report / "report.html").read_text()
+    footer = html[html.index('<footer id="reproducibility">') :]
+    for value in (
+        attrs["config_hash"],
+        str(attrs["seed"]),
+        f"{WORLDS:,}",
+        attrs["version_offshore"],
+        attrs["created_utc"][:10],
+    ):
+        assert value in footer
+
+
+def test_rendering_is_deterministic(runs, ordinal_report, tmp_path):
+    first = ordinal_report
+    second = render_run_report(runs["paper"], tmp_path)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    changed = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert changed == []
+
+
+# -- Traditional Chinese ----------------------------------------------------------------
+
+
+def test_zh_report_is_in_traditional_chinese(zh_report, runs):
+    assert zh_report.name == f"{runs['baseline'].name}-zh-TW"
+    html = (zh_report / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hant-TW">' in html
+    for text in (
+        "台海情勢下的日韓責任分擔",
+        "重點摘要",
+        "影響結果的關鍵假設",
+        "可重現性資訊",
+        "信賴區間",
+        "億美元",
+        "離岸平衡",
+        "均勢崩潰",
+        "@font-face",
+    ):
+        assert text in html, text
+    summary = (zh_report / "summary.md").read_text(encoding="utf-8")
+    assert "重點摘要" in summary and "日本的預期負擔" in summary
+    manifest = _manifest(zh_report)
+    assert all(CJK.search(c["title"]) for c in manifest["charts"])
+    header = (
+        (zh_report / "tables" / "01-game-table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    )
+    assert "發生機率" in header
+    svg = (zh_report / "figures" / "01-game-table.svg").read_text(encoding="utf-8")
+    assert "<text" not in svg  # text drawn as outlines: no font needed to view it
+
+
+def test_zh_charts_have_no_missing_glyphs(zh_rendering):
+    _path, messages = zh_rendering
+    glyphs = [m for m in messages if "missing from font" in m or "Glyph" in m or "findfont" in m]
+    assert glyphs == []
+
+
+def test_missing_cjk_font_is_a_one_line_error(runs, tmp_path, monkeypatch):
+    from model.report import fonts
+
+    monkeypatch.setattr(fonts, "cjk_font_path", lambda: None)
+    fonts.register_cjk.cache_clear()
+    try:
+        with pytest.raises(ReportError, match="Noto Sans CJK") as missing:
+            render_run_report(runs["paper"], tmp_path / "reports", "zh-TW")
+    finally:
+        fonts.register_cjk.cache_clear()
+    assert "\n" not in str(missing.value)
+    assert not (tmp_path / "reports").exists()
+
+
+def test_zh_pdf_holds_chinese_text(zh_report):
+    from pypdf import PdfReader
+
+    text = PdfReader(zh_report / "report.pdf").pages[0].extract_text()
+    for words in ("台海情勢下的日韓責任分擔", "重點摘要", "信賴區間"):
+        assert words in text
+
+
+# -- comparison -------------------------------------------------------------------------
+
+
+def test_comparison_sets_runs_side_by_side(comparison, runs):
+    manifest = _manifest(comparison)
+    assert manifest["kind"] == "comparison"
+    assert manifest["runs"] == [runs[k].name for k in ("integrated", "baseline", "paper")]
+    assert len(manifest["charts"]) == 5
+    html = (comparison / "report.html").read_text()
+    for label in (
+        "Integrated deterrence",
+        "Offshore balancing",
+        "paper_table",
+        "What differs between the runs",
+    ):
+        assert label in html
+    with pytest.raises(ReportError, match="at least two"):
+        render_comparison([runs["baseline"]], comparison.parent)
+
+
+# -- errors, atomic output and the command ----------------------------------------------
+
+
+def test_bad_input_is_a_one_line_error(tmp_path, runs):
+    with pytest.raises(ReportError, match="no such run directory") as missing:
+        render_run_report(tmp_path / "nope", tmp_path / "reports")
+    assert "\n" not in str(missing.value)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ReportError, match="no results.nc"):
+        render_run_report(tmp_path / "empty", tmp_path / "reports")
+    with pytest.raises(ReportError, match="unknown report language"):
+        render_run_report(runs["paper"], tmp_path / "reports", "de")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_failed_rendering_leaves_no_partial_report(runs, tmp_path, monkeypatch):
+    from model.report import style
+
+    out = tmp_path / "reports"
+    old = out / runs["paper"].name
+    old.mkdir(parents=True)
+    (old / "report.html").write_text("the previous report")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(style, "png_bytes", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        render_run_report(runs["paper"], out)
+    assert (old / "report.html").read_text() == "the previous report"  # the old report is intact
+    assert sorted(p.name for p in out.iterdir()) == [old.name]  # no temporary directory left
+    with pytest.raises(RuntimeError, match="disk full"):
+        render_run_report(runs["paper"], tmp_path / "fresh")
+    assert list((tmp_path / "fresh").iterdir()) == []
+
+
+def test_report_command(runs, tmp_path, monkeypatch):
+    import model.report.compare
+    import model.report.render
+
+    calls = []
+
+    def fake(kind):
+        def render(run_dirs, out_root, lang):
+            calls.append((kind, run_dirs, out_root, lang))
+            return Path(out_root) / kind
+
+        return render
+
+    monkeypatch.setattr(model.report.render, "render_run_report", fake("run"))
+    monkeypatch.setattr(model.report.compare, "render_comparison", fake("comparison"))
+    command = report_command()
+    cli = CliRunner()
+    result = cli.invoke(command, [str(runs["paper"]), "--reports-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(tmp_path / "run")
+    assert calls[-1] == ("run", runs["paper"], tmp_path, "en")
+    result = cli.invoke(
+        command, ["--compare", "--lang", "zh-TW", str(runs["paper"]), str(runs["baseline"])]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls[-1] == ("comparison", [runs["paper"], runs["baseline"]], Path("reports"), "zh-TW")
+    wrong = cli.invoke(command, [str(runs["paper"]), "--lang", "fr"])
+    assert wrong.exit_code == 2
+    monkeypatch.undo()
+    bad = cli.invoke(report_command(), [str(tmp_path / "missing"), "--reports-dir", str(tmp_path)])
+    assert bad.exit_code == 2
+    assert bad.output.count("\n") == 1 and bad.output.startswith("error:")
+
+
+# -- a real browser ---------------------------------------------------------------------
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    message = "Chromium not found (.ci/run installs Debian's chromium: apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+class DevTools:
+    """Headless Chromium driven through the DevTools protocol over a pipe (fds 3 and 4)."""
+
+    FLAGS = (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        "--mute-audio",
+        "--remote-debugging-pipe",
+    )
+
+    def __init__(self, executable: str, timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        self.profile = tempfile.mkdtemp(prefix="offshore-chromium-")
+        child_in, self._out = os.pipe()
+        self._in, child_out = os.pipe()
+
+        def wire() -> None:  # in the child: the protocol's fds 3 (commands) and 4 (replies)
+            a, b = os.dup(child_in), os.dup(child_out)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.proc = subprocess.Popen(
+            [executable, *self.FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=wire,
+        )
+        os.close(child_in)
+        os.close(child_out)
+        self._buffer = b""
+        self._id = 0
+        self.events: list[dict] = []
+
+    def _receive(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("Chromium did not answer")
+            ready, _, _ = select.select([self._in], [], [], left)
+            if ready:
+                chunk = os.read(self._in, 1 << 20)
+                if not chunk:
+                    raise RuntimeError(f"Chromium exited with status {self.proc.poll()}")
+                self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + self.timeout
+        while True:
+            reply = self._receive(deadline)
+            if reply.get("id") == self._id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method: str, session: str) -> dict:
+        deadline = time.monotonic() + self.timeout
+        for event in self.events:
+            if event.get("method") == method and event.get("sessionId") == session:
+                return event
+        while True:
+            event = self._receive(deadline)
+            self.events.append(event)
+            if event.get("method") == method and event.get("sessionId") == session:
+                return event
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close")
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._out)
+        os.close(self._in)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+IMAGES = """Promise.all(Array.from(document.images).map(async (img) => {
+    let decoded = true;
+    try { await img.decode(); } catch (e) { decoded = false; }
+    return {decoded, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight};
+}))"""
+
+
+def _open_in_chromium(browser: DevTools, html: Path) -> dict:
+    """Load ``html``; return its images, console errors, requests and the fonts used."""
+    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    for domain in ("Page", "Runtime", "Log", "Network", "DOM", "CSS"):
+        browser.call(f"{domain}.enable", session=session)
+    browser.call("Page.navigate", {"url": html.resolve().as_uri()}, session=session)
+    browser.wait_for("Page.loadEventFired", session)
+    images = browser.call(
+        "Runtime.evaluate",
+        {"expression": IMAGES, "awaitPromise": True, "returnByValue": True},
+        session=session,
+    )["result"]["value"]
+    root = browser.call("DOM.getDocument", session=session)["root"]["nodeId"]
+    fonts = {}
+    for selector in ("h1", "#summary li", "footer p"):
+        node = browser.call(
+            "DOM.querySelector", {"nodeId": root, "selector": selector}, session=session
+        )["nodeId"]
+        fonts[selector] = browser.call(
+            "CSS.getPlatformFontsForNode", {"nodeId": node}, session=session
+        )["fonts"]
+    mine = [e for e in browser.events if e.get("sessionId") == session]
+    errors = [
+        e
+        for e in mine
+        if e["method"] in ("Runtime.exceptionThrown", "Network.loadingFailed")
+        or (
+            e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert")
+        )
+        or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+    ]
+    requests = [
+        e["params"]["request"]["url"] for e in mine if e["method"] == "Network.requestWillBeSent"
+    ]
+    browser.call("Target.closeTarget", {"targetId": target})
+    return {"images": images, "errors": errors, "requests": requests, "fonts": fonts}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = _chromium()
+    devtools = DevTools(chromium)
+    yield devtools
+    devtools.close()
+
+
+@pytest.mark.parametrize("which", ["en_report", "zh_report", "comparison"])
+def test_html_loads_in_a_real_browser(which, browser, request):
+    report = request.getfixturevalue(which)
+    page = _open_in_chromium(browser, report / "report.html")
+    charts = len(_manifest(report)["charts"])
+    assert len(page["images"]) == charts
+    for image in page["images"]:
+        assert image["decoded"] and image["complete"], image
+        assert image["width"] > 0 and image["width"] * 9 == image["height"] * 16, image
+    assert page["errors"] == [], [e["params"] for e in page["errors"]][:3]
+    assert page["requests"], "no request seen: the Network domain did not report"
+    assert all(url.startswith(("file:", "data:")) for url in page["requests"]), page["requests"]
+    if which == "zh_report":
+        # every Chinese heading and sentence is set in the embedded subset of Noto Sans CJK TC
+        for selector, fonts in page["fonts"].items():
+            assert fonts and all(f["isCustomFont"] for f in fonts), (selector, fonts)
