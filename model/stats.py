@@ -52,8 +52,8 @@ class Moments:
     def of(cls, values: np.ndarray) -> Moments:
         """Summarise ``values`` over axis 0 (worlds first).
 
-        Sums and sums of squares go through BLAS (a ones-vector product and the
-        diagonal of the Gram matrix), several times faster than axis-0 reductions.
+        Sums and sums of squares go through ``einsum`` (single-threaded, so parallel
+        workers do not oversubscribe the cores), much faster than axis-0 reductions.
         Within one chunk (at most 2**24 worlds of moderate magnitude) the textbook
         M2 = sum(x^2) - sum(x)^2 / n is accurate to ~1e-10 relative; chunks are then
         merged with Chan et al.'s stable update.
@@ -61,8 +61,8 @@ class Moments:
         n = int(values.shape[0])
         shape = values.shape[1:]
         flat = np.ascontiguousarray(values, dtype=np.float64).reshape(n, -1)
-        total = np.ones(n) @ flat
-        squares = np.diag(flat.T @ flat) if flat.shape[1] <= 32 else np.einsum("ij,ij->j", flat, flat)
+        total = np.einsum("ij->j", flat)
+        squares = np.einsum("ij,ij->j", flat, flat)
         moments = cls.from_sums(n, total, squares)
         return cls._recentre(moments, flat, squares).reshaped(shape)
 
@@ -72,7 +72,7 @@ class Moments:
         n = int(values.shape[-1])
         shape = values.shape[:-1]
         flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1, n)
-        total = flat @ np.ones(n)
+        total = np.einsum("ij->i", flat)
         squares = np.einsum("ij,ij->i", flat, flat)
         moments = cls.from_sums(n, total, squares)
         return cls._recentre(moments, flat.T, squares).reshaped(shape)
