@@ -24,7 +24,15 @@ from model.equilibria import solve_2x2
 from model.payoffs import StructuralWorlds, ordinal_payoffs, structural_worlds
 from model.sampling import Correlation, draw_chunk
 from model.selection import play_probabilities
-from model.signature import CODES, as_games, comparisons, selected_profile, signature_codes, tables
+from model.signature import (
+    CODES,
+    as_games,
+    comparisons,
+    mixed_only_codes,
+    selected_profile,
+    signature_codes,
+    tables,
+)
 from model.stats import ChunkStats, Counts, Histogram, Moments
 
 BOUND_RULES = ("japan_best", "japan_worst")
@@ -108,14 +116,6 @@ class Selection:
             played[:, self.undetermined] = self.weights
         return played
 
-    def value(self, rows: np.ndarray) -> np.ndarray:
-        """Expected value (n,) of per-profile quantities ``rows`` (4, n) under the play."""
-        out = np.take_along_axis(rows, np.maximum(self.profile, 0)[None, :].astype(np.intp), axis=0)[0]
-        if self.undetermined.size:
-            idx = self.undetermined
-            out[idx] = np.einsum("pm,pm->m", self.weights, rows[:, idx])
-        return out
-
     def moments(self, counts: np.ndarray) -> Moments:
         """Moments of the per-world profile probabilities, from the signature histogram
         ``counts`` (exact: determined worlds play a one-hot vector)."""
@@ -138,7 +138,13 @@ def select(japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str) ->
     table = selected_profile(rule)
     profile = table.take(code)
     undetermined = np.flatnonzero(profile < 0)
-    weights = rule_weights(japan[:, undetermined], korea[:, undetermined], rule)
+    # Worlds whose only equilibrium is completely mixed are the common undetermined
+    # case; they are solved apart from the rest, which need the full selection rule.
+    mixed_only = mixed_only_codes().take(code[undetermined])
+    weights = np.empty((4, undetermined.size))
+    for subset_mask in (mixed_only, ~mixed_only):  # two groups, not a loop over worlds
+        idx = undetermined[subset_mask]
+        weights[:, subset_mask] = rule_weights(japan[:, idx], korea[:, idx], rule)
     return Selection(code, profile, undetermined, weights, table)
 
 
@@ -148,7 +154,32 @@ def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
         return np.zeros((4, 0))
     japan, korea = as_games(japan), as_games(korea)
     solution = solve_2x2(japan, korea)
+    only_mixed = solution.isolated_mixed & ~solution.pure.any(axis=(1, 2))
+    if only_mixed.all():  # every rule plays the unique, completely mixed equilibrium
+        p, q = solution.japan_b, solution.korea_b
+        return np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)])
     return play_probabilities(japan, korea, solution, rule).reshape(-1, 4).T
+
+
+def commitment_gain(japan: np.ndarray, values: np.ndarray, chosen: Selection) -> tuple[np.ndarray, np.ndarray]:
+    """Japan's gain from committing to B over the simultaneous game, and whether
+    committing to B is its best move (weakly better than both alternatives).
+
+    In a world whose selected profile (r, c) the signature fixes, Korea's best reply
+    to r is strict and equals c, so the simultaneous payoff is Japan's commitment
+    payoff for row r: the gain is 0 when r = B and L (commit B minus commit P) when
+    r = P, and committing to B is best exactly when L >= 0. Other worlds are computed
+    from their profile probabilities.
+    """
+    commit_b, commit_p, lead = values[9], values[10], values[6]
+    gain = np.where(chosen.profile >= 2, lead, 0.0)
+    best = lead >= 0
+    idx = chosen.undetermined
+    if idx.size:
+        simultaneous = np.einsum("pm,pm->m", chosen.weights, japan[:, idx])
+        gain[idx] = commit_b[idx] - simultaneous
+        best[idx] = (commit_b[idx] >= simultaneous) & (commit_b[idx] >= commit_p[idx])
+    return gain, best
 
 
 def summarise(
@@ -162,15 +193,14 @@ def summarise(
     values = comparisons(japan, korea)
     chosen = select(japan, korea, signature_codes(values), config.game.selection)
     counts = np.bincount(chosen.signature, minlength=CODES)
-    simultaneous = chosen.value(japan)
-    commit_b, commit_p = values[9], values[10]
+    gain, best = commitment_gain(japan, values, chosen)
     stats: ChunkStats = {
         "signature": Counts(n, counts),
         "played": chosen.moments(counts),
         "payoff_japan": Moments.of_last(japan),
         "payoff_korea": Moments.of_last(korea),
-        "commit_gain": Moments.of_last(commit_b - simultaneous),
-        "commit_is_best": Counts(n, np.array(np.count_nonzero((commit_b >= simultaneous) & (commit_b >= commit_p)))),
+        "commit_gain": Moments.of_last(gain),
+        "commit_is_best": Counts(n, np.array(np.count_nonzero(best))),
     }
     if worlds is not None:
         stats.update(_structural_stats(japan, korea, chosen, worlds))

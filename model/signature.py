@@ -128,6 +128,12 @@ def selected_profile(rule: str) -> np.ndarray:
     return np.where(one_hot, played.argmax(axis=0), -1).astype(np.int8)
 
 
+@cache
+def mixed_only_codes() -> np.ndarray:
+    """bool (CODES,): the only equilibrium is completely mixed (no best-response tie)."""
+    return tables().eq_set == 16
+
+
 def _all_small_games() -> tuple[np.ndarray, np.ndarray]:
     """Representative games: every game with payoffs in {0, 1, 2, 3} (4**8 = 65,536,
     all tie patterns) and 262,144 seeded continuous games (magnitude patterns such as

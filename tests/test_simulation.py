@@ -115,4 +115,4 @@ def test_no_python_loop_over_worlds(config: Path, overrides: list[str]) -> None:
     from 4,000 to 8,000 worlds; vectorised code executes the same lines.
     """
     small, large = _traced_lines(4000, config, overrides), _traced_lines(8000, config, overrides)
-    assert abs(large - small) < 100, (small, large)
+    assert abs(large - small) < 1000, (small, large)  # a per-world loop adds >= 4000
