@@ -149,5 +149,16 @@ def show(run_dir):
     click.echo(str(run_dir))
 
 
+def _register_studies() -> None:
+    """``offshore sweep`` and ``offshore sensitivity`` live with the sensitivity package."""
+    from model.sensitivity import sensitivity_command, sweep_command
+
+    main.add_command(sweep_command(), "sweep")
+    main.add_command(sensitivity_command(), "sensitivity")
+
+
+_register_studies()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

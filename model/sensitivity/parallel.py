@@ -22,7 +22,14 @@ def progress_bar(execution: Execution, total: int, desc: str, unit: str = "task"
     """A tqdm bar that shows only when ``execution.progress`` is set (a TTY)."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, disable=not execution.progress, dynamic_ncols=True, leave=False)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        disable=not execution.progress,
+        dynamic_ncols=True,
+        leave=False,
+    )
 
 
 def parallel_map(
@@ -44,7 +51,10 @@ def parallel_map(
     out: list[T] = []
     bar = progress_bar(execution, sum(steps), desc, unit)
     try:
-        if execution.backend == "sequential" or execution.jobs == 1 and execution.scheduler is None or len(items) <= 1:
+        in_process = execution.backend == "sequential" or (
+            execution.jobs == 1 and execution.scheduler is None
+        )
+        if in_process or len(items) <= 1:
             for item, step in zip(items, steps, strict=True):
                 out.append(func(item))
                 bar.update(step)

@@ -31,12 +31,15 @@ the file (or ``--grid``) and the key, raised before anything is run.
 from __future__ import annotations
 
 import math
+import numbers
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from model.config import ConfigError, LoadedConfig
 from model.config.loader import parse_override, read_toml
@@ -79,7 +82,7 @@ class Study:
     source: str  # the file the study came from (study file or run config)
     name: str
     description: str = ""
-    overrides: tuple[str, ...] = ()  # applied at every point, after --samples/--seed
+    overrides: tuple[str, ...] = ()  # at every point; samples and seed are applied after them
     axes: tuple[Axis, ...] = ()
     samples: int | None = None
     seed: int | None = None
@@ -96,9 +99,6 @@ class Study:
     def points(self) -> list[tuple[GridValue, ...]]:
         """Grid points in C order (the last key varies fastest)."""
         return list(product(*(a.values for a in self.axes)))
-
-    def point_overrides(self, point: Sequence[GridValue]) -> list[str]:
-        return [*self.overrides, *(f"{k}={toml_literal(v)}" for k, v in zip(self.keys, point, strict=True))]
 
     def base_config(self) -> LoadedConfig:
         """The base config with ``samples``, ``seed`` and the common overrides."""
@@ -126,19 +126,21 @@ class Study:
 
 def toml_literal(value: Any) -> str:
     """``value`` as a TOML literal, for a ``KEY=VALUE`` override."""
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
         if not math.isfinite(value):
             raise ValueError("not a finite number")
-        return repr(value)
+        return repr(float(value))
     if isinstance(value, str):
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}"'
     if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_bare_key(k)} = {toml_literal(v)}" for k, v in value.items()) + " }"
+        return (
+            "{ " + ", ".join(f"{_bare_key(k)} = {toml_literal(v)}" for k, v in value.items()) + " }"
+        )
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_literal(v) for v in value) + "]"
     raise ValueError(f"cannot write {type(value).__name__} as TOML")
@@ -159,7 +161,11 @@ def _number(text: str) -> float | int | None:
 def expand_range(start: Any, stop: Any, step: Any, *, source: str, key: str) -> tuple[float, ...]:
     """``start, start + step, ...`` up to and including ``stop`` (within 1e-9 steps)."""
     for name, value in (("start", start), ("stop", stop), ("step", step)):
-        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+        ):
             raise ConfigError(source, key, f"range {name} must be a finite number")
     if step <= 0:
         raise ConfigError(source, key, "range step must be positive")
@@ -229,19 +235,29 @@ def _flatten(table: Mapping[str, Any], *, leaf, prefix: str = "") -> dict[str, A
 
 def _grid_from_table(table: Any, source: str) -> list[Axis]:
     if not isinstance(table, Mapping):
-        raise ConfigError(source, "grid", "must be a table of KEY = [values] or { start, stop, step }")
+        raise ConfigError(
+            source, "grid", "must be a table of KEY = [values] or { start, stop, step }"
+        )
     axes = []
     for key, spec in _flatten(table, leaf=_is_range).items():
         _check_key(key, source=source)
         if _is_range(spec):
             missing = {"start", "stop", "step"} - set(spec)
             if missing:
-                raise ConfigError(source, f"grid.{key}", f"range needs start, stop and step (missing {', '.join(sorted(missing))})")
-            values = expand_range(spec["start"], spec["stop"], spec["step"], source=source, key=f"grid.{key}")
+                raise ConfigError(
+                    source,
+                    f"grid.{key}",
+                    f"range needs start, stop and step (missing {', '.join(sorted(missing))})",
+                )
+            values = expand_range(
+                spec["start"], spec["stop"], spec["step"], source=source, key=f"grid.{key}"
+            )
         elif isinstance(spec, list):
             values = _check_values(spec, source=source, key=f"grid.{key}")
         else:
-            raise ConfigError(source, f"grid.{key}", "must be a list of values or { start, stop, step }")
+            raise ConfigError(
+                source, f"grid.{key}", "must be a list of values or { start, stop, step }"
+            )
         axes.append(Axis(key, values, source))
     return axes
 
@@ -266,7 +282,9 @@ def load_study(path: Path) -> Study:
     data = read_toml(path)
     for key in data:
         if key not in STUDY_KEYS:
-            raise ConfigError(source, key, f"unknown key (a study file has {', '.join(STUDY_KEYS)})")
+            raise ConfigError(
+                source, key, f"unknown key (a study file has {', '.join(STUDY_KEYS)})"
+            )
     base = data.get("base")
     if not isinstance(base, str) or not base:
         raise ConfigError(source, "base", "must name the run config the study starts from")
@@ -274,7 +292,9 @@ def load_study(path: Path) -> Study:
     if not base_path.is_file():
         raise ConfigError(source, "base", f"config not found: {base}")
     samples, seed = data.get("samples"), data.get("seed")
-    if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool) or samples < 1):
+    if samples is not None and (
+        not isinstance(samples, int) or isinstance(samples, bool) or samples < 1
+    ):
         raise ConfigError(source, "samples", "must be a positive integer")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
         raise ConfigError(source, "seed", "must be a non-negative integer")
@@ -313,7 +333,11 @@ def _check_sensitivity(table: Any, source: str) -> None:
     for key, value in table.items():
         kind = SENSITIVITY_KEYS.get(key)
         if kind is None:
-            raise ConfigError(source, f"sensitivity.{key}", f"unknown key (expected one of {', '.join(SENSITIVITY_KEYS)})")
+            raise ConfigError(
+                source,
+                f"sensitivity.{key}",
+                f"unknown key (expected one of {', '.join(SENSITIVITY_KEYS)})",
+            )
         ok = isinstance(value, kind) and not isinstance(value, bool)
         if kind is float:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
@@ -343,12 +367,16 @@ def merge_grid(axes: Sequence[Axis], extra: Sequence[Axis]) -> tuple[Axis, ...]:
 def check_grid(study: Study) -> None:
     """Grid-level checks before any point is resolved."""
     if not study.axes:
-        raise ConfigError(study.source, "grid", "no grid given (use --grid KEY=V1,V2,... or a [grid] table)")
+        raise ConfigError(
+            study.source, "grid", "no grid given (use --grid KEY=V1,V2,... or a [grid] table)"
+        )
     keys = study.keys
     for key in keys:
         for other in keys:
             if other != key and other.startswith(key + "."):
-                raise ConfigError(study.axes[keys.index(other)].origin, other, f"overlaps the swept key {key}")
+                raise ConfigError(
+                    study.axes[keys.index(other)].origin, other, f"overlaps the swept key {key}"
+                )
     points = math.prod(study.shape)
     if points > MAX_POINTS:
         raise ConfigError(study.source, "grid", f"{points} grid points (at most {MAX_POINTS})")

@@ -19,7 +19,8 @@ Outputs (each float64 ``(n,)``):
     Probability the profile BP (Japan balances, Korea passes) is played.
 
 and, for regime maps and tables, ``p_us_intervenes``, ``korea_burden`` and
-``eq_set`` (the world's equilibrium-set bit code, docs/MODEL.md §4).
+``eq_set`` (the world's equilibrium-set bit code, docs/MODEL.md §4) and ``played``
+(the selection rule's profile probabilities, float64 ``(4, n)``, BB, BP, PB, PP).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ OUTPUT_INFO = {
     "japan_alone": ("P(Japan balances alone, BP played)", "probability"),
 }
 BLOCK = 65_536  # worlds per evaluation block (bounds memory; blocks run in parallel)
+PARALLEL_MIN_WORLDS = 2**20  # below this, worker start-up costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,17 @@ class WorldModel:
 
     def __init__(self, loaded: LoadedConfig) -> None:
         if loaded.config.game.mode != "structural":
-            raise ConfigError(loaded.source, "game.mode", "sensitivity analysis needs game.mode = \"structural\"")
+            raise ConfigError(
+                loaded.source, "game.mode", 'sensitivity analysis needs game.mode = "structural"'
+            )
         self.loaded = loaded
         self.config = loaded.config
         self.priors = loaded.priors()
         self.inputs = tuple(k for k, p in self.priors.items() if not p.is_fixed)
         if not self.inputs:
-            raise ConfigError(loaded.source, None, "every prior is fixed: nothing is uncertain to analyse")
+            raise ConfigError(
+                loaded.source, None, "every prior is fixed: nothing is uncertain to analyse"
+            )
         self.fixed = {k: float(p.expected_value()) for k, p in self.priors.items() if p.is_fixed}
 
     @property
@@ -94,7 +100,9 @@ class WorldModel:
         x = np.asarray(x, dtype=float)
         row = {key: i for i, key in enumerate(self.inputs)}
         return {
-            key: np.ascontiguousarray(x[row[key]]) if key in row else np.full(x.shape[1], self.fixed[key])
+            key: np.ascontiguousarray(x[row[key]])
+            if key in row
+            else np.full(x.shape[1], self.fixed[key])
             for key in self.priors
         }
 
@@ -112,38 +120,59 @@ class WorldModel:
             "p_us_intervenes": outcome[1],
             "japan_alone": played[1],
             "eq_set": tables().eq_set.take(code).astype(np.int16),
+            "played": played,  # (4, n): BB, BP, PB, PP
         }
 
     def evaluate(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """All outputs of the worlds ``x`` (d, n), in blocks of :data:`BLOCK` worlds."""
         x = np.asarray(x, dtype=float)
         n = x.shape[1]
-        parts = [self.evaluate_draws(self.draws(x[:, s : s + BLOCK]), min(BLOCK, n - s)) for s in range(0, max(n, 1), BLOCK)]
-        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        parts = [
+            self.evaluate_draws(self.draws(x[:, s : s + BLOCK]), min(BLOCK, n - s))
+            for s in range(0, max(n, 1), BLOCK)
+        ]
+        return {k: np.concatenate([p[k] for p in parts], axis=-1) for k in parts[0]}
 
     def __call__(self, x: np.ndarray, outputs: tuple[str, ...] = OUTPUTS) -> np.ndarray:
         """``f(X)``: the analysed outputs, float64 (len(outputs), n)."""
         y = self.evaluate(x)
         return np.stack([y[name].astype(float) for name in outputs])
 
-    def evaluate_parallel(self, x: np.ndarray, execution: Execution, desc: str = "worlds") -> dict[str, np.ndarray]:
+    def evaluate_parallel(
+        self, x: np.ndarray, execution: Execution, desc: str = "worlds"
+    ) -> dict[str, np.ndarray]:
         """:meth:`evaluate` with blocks spread over ``execution``'s workers (same result)."""
         n = x.shape[1]
+        if n < PARALLEL_MIN_WORLDS:
+            execution = Execution(progress=execution.progress)
         starts = list(range(0, n, BLOCK))
         blocks = [np.ascontiguousarray(x[:, s : s + BLOCK]) for s in starts]
-        parts = parallel_map(self.evaluate, blocks, execution, desc=desc, unit="world", weights=[b.shape[1] for b in blocks])
-        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        parts = parallel_map(
+            self.evaluate,
+            blocks,
+            execution,
+            desc=desc,
+            unit="world",
+            weights=[b.shape[1] for b in blocks],
+        )
+        return {k: np.concatenate([p[k] for p in parts], axis=-1) for k in parts[0]}
 
     def sample(self, n: int, execution: Execution, desc: str = "sampling worlds") -> Sample:
-        """The first ``n`` worlds of a run of this config (same draws, chunk by chunk)."""
+        """The worlds of a run of this config with ``n`` samples (the same draws, chunk by chunk)."""
         plan = ChunkPlan(n, self.config.sampling.chunk_size)
         chunks = list(range(plan.chunks))
+        if n < PARALLEL_MIN_WORLDS:
+            execution = Execution(progress=execution.progress)
         parts = parallel_map(
-            _sample_chunk, [(self, k, plan.size(k)) for k in chunks], execution,
-            desc=desc, unit="world", weights=[plan.size(k) for k in chunks],
+            _sample_chunk,
+            [(self, k, plan.size(k)) for k in chunks],
+            execution,
+            desc=desc,
+            unit="world",
+            weights=[plan.size(k) for k in chunks],
         )
         x = np.concatenate([p[0] for p in parts], axis=1)
-        y = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
+        y = {k: np.concatenate([p[1][k] for p in parts], axis=-1) for k in parts[0][1]}
         return Sample(self.inputs, x, y)
 
 

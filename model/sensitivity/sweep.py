@@ -1,0 +1,176 @@
+"""Sweeps: every grid point a full run on common random numbers, one Dataset.
+
+Each point is ``model.simulate`` of the base config with the point's overrides and
+the *same* seed, so every point draws the same worlds (under ``mc`` the streams are
+keyed by parameter name, docs/MODEL.md §8): differences between points are
+differences of the policy or assumption, not of the sample. A point's result is
+bit-identical to running that point alone, whatever the backend or the number of
+jobs: points run side by side, one worker per point, when there are at least as many
+points as workers (or a point has fewer chunks than there are workers); otherwise
+one after another, each spread over the workers chunk by chunk.
+
+The points are combined into one :class:`xarray.Dataset` whose first dimensions are
+the swept keys, in grid order. Equilibrium sets seen at any point are listed at
+every point (frequency 0 where a set did not occur).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from model.config import LoadedConfig
+from model.equilibria import equilibrium_set_label
+from model.execution import Execution
+from model.sensitivity.labels import key_label
+from model.sensitivity.parallel import parallel_map, progress_bar
+from model.sensitivity.study import Study
+from model.simulation import run_attributes, simulate
+
+POINT_ATTRS = ("created_utc", "config_hash", "config_source")
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What runs: the study and each grid point's validated config."""
+
+    study: Study
+    base: LoadedConfig
+    configs: tuple[LoadedConfig, ...]
+    done: Mapping[int, xr.Dataset] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, study: Study) -> SweepPlan:
+        """Validate the base and every point; raises ConfigError before anything runs."""
+        base = study.base_config()
+        return cls(study, base, tuple(study.resolve_points()))
+
+    @property
+    def chunks_per_point(self) -> int:
+        s = self.base.config.sampling
+        return -(-s.samples // s.chunk_size)
+
+
+def _run_point(loaded: LoadedConfig) -> xr.Dataset:
+    return simulate(loaded, execution=Execution())
+
+
+def run_points(
+    plan: SweepPlan,
+    execution: Execution,
+    on_point: Callable[[int, xr.Dataset], None] | None = None,
+) -> list[xr.Dataset]:
+    """Every point's Dataset, in grid order (checkpointed ones are reused)."""
+    results: dict[int, xr.Dataset] = dict(plan.done)
+    todo = [i for i in range(len(plan.configs)) if i not in results]
+    across = (
+        execution.backend != "dask"
+        and execution.jobs > 1
+        and len(todo) > 1
+        and (len(todo) >= execution.jobs or plan.chunks_per_point < execution.jobs)
+    )
+    bar = progress_bar(execution, len(todo), "grid points", "point")
+
+    def record(i: int, ds: xr.Dataset) -> None:
+        results[i] = ds
+        if on_point is not None:
+            on_point(i, ds)
+        bar.update(1)
+
+    try:
+        if across:
+            # Points side by side, one worker each; batches keep checkpoints flowing.
+            batch = execution.jobs * 4
+            quiet = replace(execution, progress=False)
+            for start in range(0, len(todo), batch):
+                part = todo[start : start + batch]
+                datasets = parallel_map(_run_point, [plan.configs[i] for i in part], quiet)
+                for i, ds in zip(part, datasets, strict=True):
+                    record(i, ds)
+        else:
+            for i in todo:
+                record(i, simulate(plan.configs[i], execution=execution))
+    finally:
+        bar.close()
+    return [results[i] for i in range(len(plan.configs))]
+
+
+def run_sweep(study: Study, execution: Execution | None = None) -> xr.Dataset:
+    """Run every grid point of ``study`` and combine them (no files are written)."""
+    plan = SweepPlan.of(study)
+    return combine(plan, run_points(plan, execution or Execution()))
+
+
+def grid_coordinates(study: Study, priors: Mapping[str, Any]) -> dict[str, tuple]:
+    coords = {}
+    for axis in study.axes:
+        name, unit = key_label(axis.key, priors)
+        attrs = {"long_name": name, "units": unit or "category", "config_key": axis.key}
+        if axis.categorical:
+            values = np.asarray([str(v) for v in axis.values])
+        else:
+            values = np.asarray(axis.values, dtype=float)
+        coords[axis.key] = (axis.key, values, attrs)
+    return coords
+
+
+def combine(plan: SweepPlan, datasets: Sequence[xr.Dataset]) -> xr.Dataset:
+    """Stack the points' Datasets along the swept keys (grid order, C order)."""
+    study = plan.study
+    shape = study.shape
+    codes = sorted({int(c) for ds in datasets for c in ds.eq_set_code.values})
+    labels = [equilibrium_set_label(c) for c in codes]
+    prepared = [
+        ds.drop_vars("eq_set_code").reindex(eq_set=labels, fill_value=0.0) for ds in datasets
+    ]
+    names: list[str] = []
+    for ds in prepared:
+        names.extend(n for n in ds.data_vars if n not in names)
+    coords: dict[str, Any] = dict(grid_coordinates(study, plan.base.priors()))
+    first = prepared[0]
+    for name, coord in first.coords.items():
+        coords[name] = (coord.dims, np.asarray(coord.values), coord.attrs)
+    coords["eq_set"] = ("eq_set", labels, first.eq_set.attrs)
+    coords["eq_set_code"] = (
+        "eq_set",
+        np.asarray(codes, dtype=np.int16),
+        datasets[0].eq_set_code.attrs,
+    )
+    out = xr.Dataset(coords=coords)
+    for name in names:
+        template = next(ds[name] for ds in prepared if name in ds)
+        stack = np.stack(
+            [ds[name].values if name in ds else np.full(template.shape, np.nan) for ds in prepared]
+        ).reshape(*shape, *template.shape)
+        out[name] = ((*study.keys, *template.dims), stack, template.attrs)
+    hashes = np.asarray([c.hash for c in plan.configs]).reshape(shape)
+    out["config_hash"] = (study.keys, hashes, {"long_name": "config hash of the grid point"})
+    out.attrs = sweep_attributes(plan)
+    return out
+
+
+def sweep_attributes(plan: SweepPlan) -> dict[str, Any]:
+    base = run_attributes(plan.base)
+    for key in POINT_ATTRS:
+        base.pop(key, None)
+    for key in ("us_regime", "financing", "ptrl_share_japan"):
+        if key in base and any(a.key.startswith("policy.") for a in plan.study.axes):
+            base[key] = f"{base[key]} (base; see the grid)"
+    study = plan.study
+    return {
+        **base,
+        "title": "offshore sweep results",
+        "study": study.name,
+        "study_source": study.source,
+        "base_config_hash": plan.base.hash,
+        "grid_keys": json.dumps(list(study.keys)),
+        "grid": json.dumps({a.key: list(a.values) for a in study.axes}),
+        "overrides": json.dumps(list(study.overrides)),
+        "common_random_numbers": "every grid point uses the same seed and chunking",
+        "samples": int(plan.base.config.sampling.samples),
+    }
