@@ -116,6 +116,17 @@ class Selection:
             played[:, self.undetermined] = self.weights
         return played
 
+    def weights_at(self, idx: np.ndarray) -> np.ndarray:
+        """Profile probabilities (4, m) of the worlds at sorted indices ``idx``."""
+        out = np.zeros((4, idx.size))
+        profile = self.profile[idx]
+        fixed = np.flatnonzero(profile >= 0)
+        out[profile[fixed], fixed] = 1.0
+        rest = np.flatnonzero(profile < 0)
+        if rest.size:
+            out[:, rest] = self.weights[:, np.searchsorted(self.undetermined, idx[rest])]
+        return out
+
     def moments(self, counts: np.ndarray) -> Moments:
         """Moments of the per-world profile probabilities, from the signature histogram
         ``counts`` (exact: determined worlds play a one-hot vector)."""
@@ -225,9 +236,9 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
         if changed.size == 0:
             bounds.append(burden_moments)
             continue
-        sub = subset(worlds, changed)
+        sub = worlds.model.take(changed)
         before = sub.expected_burden(played[:, changed])
-        after = sub.expected_burden(other.dense()[:, changed])
+        after = sub.expected_burden(other.weights_at(changed))
         bounds.append(Moments.from_sums(
             burden_moments.count,
             total - before.sum(axis=-1) + after.sum(axis=-1),
@@ -255,29 +266,10 @@ def _realised_burden_histogram(played: np.ndarray, burden: np.ndarray, worlds: S
     mixed = np.flatnonzero(np.maximum.reduce(played) < 1.0)
     if mixed.size == 0:
         return Histogram.of(burden)
-    hist = Histogram.of(burden, exclude=mixed)
-    sub = subset(worlds, mixed)
-    for p in range(4):
-        one_hot = np.zeros((4, mixed.size))
-        one_hot[p] = 1.0
-        hist = hist.merge(Histogram.of(sub.expected_burden(one_hot), played[p, mixed]))
-    return hist
-
-
-def subset(worlds: StructuralWorlds, idx: np.ndarray) -> StructuralWorlds:
-    """The worlds at ``idx``."""
-    return StructuralWorlds(
-        japan=worlds.japan[:, idx],
-        korea=worlds.korea[:, idx],
-        holds=worlds.holds[:, idx],
-        intervenes=worlds.intervenes[:, idx],
-        collapses=worlds.collapses[:, idx],
-        horizon=worlds.horizon,
-        cost=worlds.cost[:, idx],
-        retaliation=worlds.retaliation[:, idx],
-        ptrl_paid=worlds.ptrl_paid[:, idx],
-        war_loss=worlds.war_loss[:, idx],
-        collapse_loss=worlds.collapse_loss[:, idx],
-        dilution=worlds.dilution[idx],
-        ptrl_retaliation=worlds.ptrl_retaliation[idx],
-    )
+    m = mixed.size
+    # The four profiles of every mixed world side by side: (2, 6, 4m) values, weights.
+    one_hot = np.repeat(np.eye(4), m, axis=1)  # (4, 4m)
+    per_profile = worlds.model.take(np.tile(mixed, 4)).expected_burden(one_hot)
+    weights = played[:, mixed].reshape(-1)  # profile-major, matching the tiling
+    # The mixed worlds enter through their profiles only.
+    return Histogram.of(burden, exclude=mixed).merge(Histogram.of(per_profile, weights))

@@ -66,20 +66,16 @@ def financing_shares(policy: Policy) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class StructuralWorlds:
-    """Everything the structural mode derives for n worlds (docs/MODEL.md §3.2).
+class BurdenModel:
+    """What the burden of n worlds depends on, beyond which profile is played.
 
-    Arrays are laid out worlds-last, so that each profile or component is one
+    Arrays are laid out worlds-last, so that each profile or country is one
     contiguous row.
 
     Attributes
     ----------
-    japan, korea : float64 (4, n)
-        Payoffs per profile (BB, BP, PB, PP): minus total burden, plus optional
-        model-error noise, USD bn.
-    holds, intervenes, collapses : bool (4, n)
-        Per profile (BB, BP, PB, PP): deterrence holds; the US intervenes; the balance
-        collapses. Exactly one is true per profile and world.
+    intervenes, collapses : bool (4, n)
+        Per profile (BB, BP, PB, PP): the US intervenes; the balance collapses.
     horizon : float
         Years over which annual flows are summed.
     cost, retaliation, ptrl_paid, war_loss, collapse_loss : float64 (2, n)
@@ -89,9 +85,6 @@ class StructuralWorlds:
         rho (retaliation share when both balance) and psi (per USD paid into PTRL).
     """
 
-    japan: np.ndarray
-    korea: np.ndarray
-    holds: np.ndarray
     intervenes: np.ndarray
     collapses: np.ndarray
     horizon: float
@@ -102,6 +95,21 @@ class StructuralWorlds:
     collapse_loss: np.ndarray
     dilution: np.ndarray
     ptrl_retaliation: np.ndarray
+
+    def take(self, idx: np.ndarray) -> BurdenModel:
+        """The worlds at ``idx`` (any integer index array, repeats allowed)."""
+        return BurdenModel(
+            intervenes=self.intervenes[:, idx],
+            collapses=self.collapses[:, idx],
+            horizon=self.horizon,
+            cost=self.cost[:, idx],
+            retaliation=self.retaliation[:, idx],
+            ptrl_paid=self.ptrl_paid[:, idx],
+            war_loss=self.war_loss[:, idx],
+            collapse_loss=self.collapse_loss[:, idx],
+            dilution=self.dilution[idx],
+            ptrl_retaliation=self.ptrl_retaliation[idx],
+        )
 
     def outcome_probabilities(self, weights: np.ndarray) -> np.ndarray:
         """P(deterrence holds, US intervenes, collapse) under ``weights`` (4, n): (3, n)."""
@@ -141,12 +149,38 @@ class StructuralWorlds:
     @property
     def burden(self) -> np.ndarray:
         """Burden per country, profile, component and world: float64 (2, 4, 5, n)."""
-        n = self.japan.shape[1]
+        n = self.cost.shape[1]
         eye = np.eye(4)
         return np.stack(
             [self.expected_burden(np.repeat(eye[:, p : p + 1], n, axis=1))[:, :5] for p in range(4)],
             axis=1,
         )
+
+
+@dataclass(frozen=True)
+class StructuralWorlds:
+    """Everything the structural mode derives for n worlds (docs/MODEL.md §3.2).
+
+    Attributes
+    ----------
+    japan, korea : float64 (4, n)
+        Payoffs per profile (BB, BP, PB, PP): minus total burden, plus optional
+        model-error noise, USD bn.
+    holds : bool (4, n)
+        Per profile: deterrence holds (exactly one of holds, US intervenes and
+        collapse is true per profile and world).
+    model : BurdenModel
+        The burden inputs and the US / collapse outcomes per profile.
+    """
+
+    japan: np.ndarray
+    korea: np.ndarray
+    holds: np.ndarray
+    model: BurdenModel
+
+    def __getattr__(self, name: str):
+        # intervenes, collapses, cost, ..., expected_burden, outcome_probabilities, burden
+        return getattr(self.model, name)
 
 
 def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -> StructuralWorlds:
@@ -202,10 +236,7 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
             for p, profile in enumerate(PROFILES):
                 total[p] += draws[structural_noise_key(player, profile)]
         payoffs.append(total)
-    return StructuralWorlds(
-        japan=payoffs[0],
-        korea=payoffs[1],
-        holds=holds,
+    model = BurdenModel(
         intervenes=intervenes,
         collapses=collapses,
         horizon=horizon,
@@ -217,3 +248,4 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
         dilution=rho,
         ptrl_retaliation=psi,
     )
+    return StructuralWorlds(japan=payoffs[0], korea=payoffs[1], holds=holds, model=model)
