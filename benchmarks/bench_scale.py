@@ -30,7 +30,7 @@ BASELINE = ROOT / "configs" / "baseline.toml"
 def run_measured(args: list[str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes, summed over the process tree) of a CLI run."""
     with tempfile.TemporaryDirectory() as runs:
-        command = [sys.executable, "-m", "model.cli", "run", str(BASELINE), "--quiet", "--runs-dir", runs, *args]
+        command = [sys.executable, "-m", "model.cli", "run", str(BASELINE), "--quiet", "--no-report", "--runs-dir", runs, *args]
         start = time.perf_counter()
         proc = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak = 0
@@ -61,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1e6,1e7,1e8")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--efficiency-worlds", type=float, default=4e6)
+    parser.add_argument("--efficiency-worlds", type=float, default=2e7)
     args = parser.parse_args()
 
     n = str(int(args.efficiency_worlds))

@@ -9,8 +9,27 @@ The public surface is small:
 See docs/MODEL.md for the model and README.md for the command line.
 """
 
-from model.config import ConfigError, load_config
-from model.equilibria import PROFILES, solve_2x2
-from model.simulation import simulate
+from importlib import import_module
+from typing import Any
 
 __all__ = ["PROFILES", "ConfigError", "load_config", "simulate", "solve_2x2"]
+
+# Imported on first use, so that worker processes, which only need the engine,
+# do not pay for xarray and the run machinery at start-up (PEP 562).
+_EXPORTS = {
+    "ConfigError": "model.config",
+    "load_config": "model.config",
+    "PROFILES": "model.equilibria",
+    "solve_2x2": "model.equilibria",
+    "simulate": "model.simulation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

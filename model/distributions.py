@@ -32,7 +32,6 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 import scipy.special
-import scipy.stats
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -204,7 +203,9 @@ class TruncNormal(_Family):
     def _frozen(self) -> Any:
         a = (self.min - self.mean) / self.sd
         b = (self.max - self.mean) / self.sd
-        return scipy.stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
+        from scipy.stats import truncnorm  # scipy.stats is slow to import; only needed here
+
+        return truncnorm(a, b, loc=self.mean, scale=self.sd)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` draws by inverse CDF of ``rng.random(n)``; float64 ``(n,)``."""

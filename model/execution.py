@@ -82,7 +82,8 @@ def headline_se(stats: ChunkStats) -> float:
 
 
 @contextlib.contextmanager
-def _backend(execution: Execution) -> Iterator[tuple[str, int]]:
+def backend_context(execution: Execution) -> Iterator[tuple[str, int]]:
+    """Yield (joblib backend name, workers); for ``dask`` start or join the cluster."""
     if execution.backend != "dask":
         yield execution.backend, execution.jobs
         return
@@ -127,7 +128,7 @@ def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
     bar = _progress_bar(execution, plan.samples, sum(plan.size(k) for k in done))
     chunks_used = 0
     try:
-        with _backend(execution) as (backend, jobs):
+        with backend_context(execution) as (backend, jobs):
             with parallel_config(backend=backend, n_jobs=jobs):
                 parallel = Parallel(return_as="generator")
                 for start in range(0, plan.chunks, BATCH_CHUNKS):

@@ -57,7 +57,6 @@ from typing import Any
 
 import numpy as np
 import scipy.special
-from scipy.stats import qmc
 
 from model.distributions import Distribution
 
@@ -252,12 +251,16 @@ def _draw_mc(
 
 def _lhs_design(d: int, n: int, rng: np.random.Generator) -> np.ndarray:
     """An ``n``-point Latin hypercube in ``d`` dimensions; float64 ``(n, d)``."""
+    from scipy.stats import qmc  # imported on use: scipy.stats is slow to import
+
     engine = qmc.LatinHypercube(d, **{_qmc_rng_keyword(qmc.LatinHypercube): rng})
     return engine.random(n)
 
 
 def _sobol_design(d: int, n: int, seed: int, start: int) -> np.ndarray:
     """Rows ``[start, start + n)`` of the run's scrambled Sobol' sequence; ``(n, d)``."""
+    from scipy.stats import qmc
+
     engine = qmc.Sobol(d, scramble=True, **{_qmc_rng_keyword(qmc.Sobol): sobol_generator(seed)})
     if start > 0:
         engine.fast_forward(start)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from joblib import Parallel, delayed, parallel_config
 
 from model.execution import Execution
-from model.execution import _backend as backend_context  # the run's backend set-up (dask cluster)
+from model.execution import backend_context  # the run's backend set-up (dask cluster)
 
 T = TypeVar("T")
 
