@@ -1,7 +1,8 @@
 """Scaling: parallel efficiency, peak memory against the number of worlds, wall time.
 
 * efficiency = T(1 job) / (2 x T(2 jobs)) for the structural baseline (target >= 0.85
-  on 2 cores);
+  on 2 cores), end to end through the CLI (worker start-up and checkpoints included)
+  and in steady state (warm workers, the engine alone);
 * peak resident memory of a complete `offshore run` (process tree: the CLI and its
   workers) at 1e6, 1e7 and 1e8 worlds, without --keep-samples (targets: 1e8 within
   1.5x of 1e6, and under 1 GiB);
@@ -57,6 +58,22 @@ def run_measured(args: list[str]) -> tuple[float, int]:
         return wall, peak
 
 
+def steady_state_efficiency(worlds: int, jobs: int) -> tuple[float, float, float]:
+    """Efficiency of ``model.simulate`` once the loky workers are running: the
+    parallel engine itself, without process start-up and run-directory I/O."""
+    import model
+    from model.execution import Execution
+
+    model.simulate(BASELINE, n_samples=2**18, execution=Execution(backend="loky", jobs=jobs))  # start workers
+    start = time.perf_counter()
+    model.simulate(BASELINE, n_samples=worlds, execution=Execution(backend="loky", jobs=jobs))
+    parallel = time.perf_counter() - start
+    start = time.perf_counter()
+    model.simulate(BASELINE, n_samples=worlds, execution=Execution(backend="sequential"))
+    single = time.perf_counter() - start
+    return single, parallel, single / (jobs * parallel)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1e6,1e7,1e8")
@@ -69,6 +86,9 @@ def main() -> None:
     t2, _ = run_measured(["--samples", n, "--jobs", str(args.jobs), "--backend", "loky"])
     print(f"parallel efficiency at {int(args.efficiency_worlds):,} worlds: "
           f"1 job {t1:.1f} s, {args.jobs} jobs {t2:.1f} s, efficiency {t1 / (args.jobs * t2):.2f} (target >= 0.85)")
+    single, parallel, efficiency = steady_state_efficiency(int(args.efficiency_worlds) // 2, args.jobs)
+    print(f"steady state (warm workers, no run directory) at {int(args.efficiency_worlds) // 2:,} worlds: "
+          f"1 process {single:.1f} s, {args.jobs} jobs {parallel:.1f} s, efficiency {efficiency:.2f}")
 
     peaks = {}
     for size in (int(float(s)) for s in args.sizes.split(",")):

@@ -81,7 +81,7 @@ def run(config, samples, seed, overrides, jobs, backend, scheduler, target_se, k
         _fail(f"error: {exc}")
     except RunInterrupted as exc:
         click.echo(
-            f"interrupted: {exc.chunks_saved} chunks saved; resume with: offshore run --resume {exc.path}",
+            f"interrupted: {exc.saved} batches of chunks saved; resume with: offshore run --resume {exc.path}",
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)

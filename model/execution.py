@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from model.engine import ChunkPlan, evaluate_chunk
 from model.stats import ChunkStats, merge_stats
 
 BACKENDS = ("loky", "threading", "sequential", "dask")
-BATCH_CHUNKS = 16  # chunks between precision checks and checkpoints flushes
+BATCH_CHUNKS = 16  # chunks per batch: the unit of folding, checkpoints and precision checks
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class Execution:
     scheduler: str | None = None
     progress: bool = False
     target_se: float | None = None
-    on_chunk: Callable[[int, ChunkStats], None] | None = field(default=None, compare=False)
-    done: dict[int, ChunkStats] = field(default_factory=dict, compare=False, repr=False)
+    on_batch: Callable[[int, ChunkStats], None] | None = field(default=None, compare=False)
+    done: dict[int, ChunkStats] = field(default_factory=dict, compare=False, repr=False)  # by batch
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -116,37 +117,58 @@ def _progress_bar(execution: Execution, total: int, initial: int):
     )
 
 
+def batches_of(plan: ChunkPlan) -> list[range]:
+    """The run's batches: consecutive chunks, :data:`BATCH_CHUNKS` at a time."""
+    return [range(b, min(b + BATCH_CHUNKS, plan.chunks)) for b in range(0, plan.chunks, BATCH_CHUNKS)]
+
+
 def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
-    """Evaluate every chunk of the run (or until ``target_se`` is met) and merge them."""
+    """Evaluate every chunk of the run (or until ``target_se`` is met) and merge them.
+
+    The fold is fixed: chunks are merged in order within their batch, and batches in
+    order; ``execution.done`` holds batches already folded (a resumed run), and
+    ``execution.on_batch`` receives each newly folded batch (checkpointing). All
+    remaining chunks stream through one joblib call, in order, so workers never wait
+    at batch boundaries.
+    """
     config = loaded.config
     priors = loaded.priors()
     plan = ChunkPlan(config.sampling.samples, config.sampling.chunk_size)
+    batches = batches_of(plan)
     started = time.perf_counter()
     merged: ChunkStats | None = None
     stop_reason = "samples reached"
     done = dict(execution.done)
-    bar = _progress_bar(execution, plan.samples, sum(plan.size(k) for k in done))
+    bar = _progress_bar(execution, plan.samples, sum(plan.size(k) for b in done for k in batches[b]))
     chunks_used = 0
+    todo = [k for b, batch in enumerate(batches) if b not in done for k in batch]
     try:
         with backend_context(execution) as (backend, jobs):
             with parallel_config(backend=backend, n_jobs=jobs):
-                parallel = Parallel(return_as="generator")
-                for start in range(0, plan.chunks, BATCH_CHUNKS):
-                    batch = range(start, min(start + BATCH_CHUNKS, plan.chunks))
-                    todo = [k for k in batch if k not in done]
-                    results = parallel(delayed(evaluate_chunk)(config, priors, k, plan.size(k)) for k in todo)
-                    for k, stats in zip(todo, results, strict=True):
-                        done[k] = stats
-                        bar.update(plan.size(k))
-                        if execution.on_chunk is not None:
-                            execution.on_chunk(k, stats)
-                    for k in batch:
-                        merged = done.pop(k) if merged is None else merge_stats(merged, done.pop(k))
+                results = iter(Parallel(return_as="generator")(
+                    delayed(evaluate_chunk)(config, priors, k, plan.size(k)) for k in todo
+                ))
+                for b, batch in enumerate(batches):
+                    if b not in done:
+                        folded: ChunkStats | None = None
+                        for k in batch:
+                            stats = next(results)
+                            folded = stats if folded is None else merge_stats(folded, stats)
+                            bar.update(plan.size(k))
+                        done[b] = folded
+                        if execution.on_batch is not None:
+                            execution.on_batch(b, folded)
+                    merged = done[b] if merged is None else merge_stats(merged, done[b])
                     chunks_used = batch.stop
                     if execution.target_se is not None and headline_se(merged) <= execution.target_se:
                         if chunks_used < plan.chunks:
                             stop_reason = f"target standard error {execution.target_se:g} reached"
                         break
+                close = getattr(results, "close", None)
+                if close is not None:
+                    with warnings.catch_warnings():  # joblib warns that it cancels the rest
+                        warnings.simplefilter("ignore", UserWarning)
+                        close()  # stop dispatching chunks that are no longer needed
     finally:
         bar.close()
     if execution.target_se is not None and stop_reason == "samples reached":
@@ -162,13 +184,13 @@ def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
     )
 
 
-def chunk_files(directory: Path) -> dict[int, Path]:
-    """Checkpointed chunk files in ``directory``, by chunk index."""
-    return {int(p.stem.split("-")[1]): p for p in sorted(directory.glob("chunk-*.npz"))}
+def batch_files(directory: Path) -> dict[int, Path]:
+    """Checkpointed batch files in ``directory``, by batch index."""
+    return {int(p.stem.split("-")[1]): p for p in sorted(directory.glob("batch-*.npz"))}
 
 
-def save_chunk(directory: Path, k: int, stats: ChunkStats) -> None:
-    """Write one chunk's statistics atomically (no pickles: plain arrays in .npz)."""
+def save_batch(directory: Path, b: int, stats: ChunkStats) -> None:
+    """Write one folded batch's statistics atomically (no pickles: arrays in .npz)."""
     from model.stats import Counts, Histogram, Moments
 
     arrays: dict[str, Any] = {}
@@ -183,14 +205,14 @@ def save_chunk(directory: Path, k: int, stats: ChunkStats) -> None:
         elif isinstance(acc, Histogram):
             arrays[f"{name}|histogram|weights"] = acc.weights
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".chunk-{k:06d}.npz.tmp"
+    tmp = directory / f".batch-{b:06d}.npz.tmp"
     with tmp.open("wb") as handle:
         np.savez(handle, **arrays)
-    os.replace(tmp, directory / f"chunk-{k:06d}.npz")
+    os.replace(tmp, directory / f"batch-{b:06d}.npz")
 
 
-def load_chunk(path: Path) -> ChunkStats:
-    """Read a chunk written by :func:`save_chunk`."""
+def load_batch(path: Path) -> ChunkStats:
+    """Read a batch written by :func:`save_batch`."""
     from model.stats import Counts, Histogram, Moments
 
     parts: dict[str, dict[str, Any]] = {}

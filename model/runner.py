@@ -10,7 +10,7 @@ from pathlib import Path
 import xarray as xr
 
 from model.config import LoadedConfig, load_config
-from model.execution import Execution, chunk_files, load_chunk, run_chunks, save_chunk
+from model.execution import Execution, batch_files, load_batch, run_chunks, save_batch
 from model.rundir import RunDirectory, git_commit, run_id
 from model.samples import write_samples
 from model.simulation import finish, package_versions
@@ -19,10 +19,10 @@ from model.simulation import finish, package_versions
 class RunInterrupted(Exception):
     """Raised when a run is stopped by the user; its partial directory can be resumed."""
 
-    def __init__(self, path: Path, chunks_saved: int) -> None:
+    def __init__(self, path: Path, saved: int) -> None:
         self.path = path
-        self.chunks_saved = chunks_saved
-        super().__init__(f"interrupted: {chunks_saved} chunks saved in {path}")
+        self.saved = saved  # checkpointed units: batches of chunks, or sweep grid points
+        super().__init__(f"interrupted: {saved} checkpoints saved in {path}")
 
 
 @dataclass(frozen=True)
@@ -80,16 +80,16 @@ def resume_run(path: Path, execution: Execution) -> RunResult:
 
 
 def _complete(run: RunDirectory, loaded: LoadedConfig, execution: Execution, keep_samples: int) -> RunResult:
-    done = {k: load_chunk(p) for k, p in chunk_files(run.checkpoints).items()}
+    done = {b: load_batch(p) for b, p in batch_files(run.checkpoints).items()}
     execution = replace(
         execution,
         done=done,
-        on_chunk=lambda k, stats: save_chunk(run.checkpoints, k, stats),
+        on_batch=lambda b, stats: save_batch(run.checkpoints, b, stats),
     )
     try:
         outcome = run_chunks(loaded, execution)
     except KeyboardInterrupt:
-        raise RunInterrupted(run.partial, len(chunk_files(run.checkpoints))) from None
+        raise RunInterrupted(run.partial, len(batch_files(run.checkpoints))) from None
     dataset = finish(loaded, outcome.stats)
     final_id = run.final.name
     dataset.attrs.update(run_id=final_id, stop_reason=outcome.stop_reason)

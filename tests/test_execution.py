@@ -16,7 +16,7 @@ import xarray as xr
 
 import model
 from model.engine import evaluate_chunk
-from model.execution import Execution, chunk_files, load_chunk, save_chunk
+from model.execution import Execution, batch_files, load_batch, save_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.toml"
@@ -48,9 +48,9 @@ def test_identical_across_jobs_and_backends() -> None:
 def test_chunk_checkpoint_round_trip_is_exact(tmp_path: Path) -> None:
     loaded = model.load_config(BASELINE, SMALL)
     stats = evaluate_chunk(loaded.config, loaded.priors(), 3, 1000)
-    save_chunk(tmp_path, 3, stats)
-    assert list(chunk_files(tmp_path)) == [3]
-    back = load_chunk(tmp_path / "chunk-000003.npz")
+    save_batch(tmp_path, 3, stats)
+    assert list(batch_files(tmp_path)) == [3]
+    back = load_batch(tmp_path / "batch-000003.npz")
     assert back.keys() == stats.keys()
     for key, acc in stats.items():
         for field in vars(acc):
@@ -80,8 +80,8 @@ def test_interrupt_and_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
     deadline = time.monotonic() + 300
     partial = None
     while time.monotonic() < deadline:
-        found = list((tmp_path / "interrupted").glob("*.partial/chunks/chunk-*.npz"))
-        if len(found) >= 3:
+        found = list((tmp_path / "interrupted").glob("*.partial/chunks/batch-*.npz"))
+        if len(found) >= 2:
             partial = found[0].parents[1]
             break
         time.sleep(0.05)

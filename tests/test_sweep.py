@@ -169,7 +169,7 @@ def test_interrupted_sweep_resumes_to_the_same_result(
     with pytest.raises(RunInterrupted) as stopped:
         start_sweep(alpha_study(), Execution(), tmp_path / "runs", charts=False)
     partial = stopped.value.path
-    assert partial.name.endswith(".partial") and stopped.value.chunks_saved == 2
+    assert partial.name.endswith(".partial") and stopped.value.saved == 2
     monkeypatch.setattr(sweep_module, "simulate", real)
     result = resume_sweep(partial, Execution(), charts=False)
     assert not partial.exists() and result.manifest["points_resumed"] == 2

@@ -150,7 +150,7 @@ def sweep_command() -> click.Command:
             _fail(f"error: {exc}")
         except RunInterrupted as exc:
             click.echo(
-                f"interrupted: {exc.chunks_saved} grid points saved; resume with: offshore sweep --resume {exc.path}",
+                f"interrupted: {exc.saved} grid points saved; resume with: offshore sweep --resume {exc.path}",
                 err=True,
             )
             sys.exit(EXIT_INTERRUPTED)
