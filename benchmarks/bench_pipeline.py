@@ -65,7 +65,9 @@ def main() -> None:
         draw, full = measure(path, overrides, args.worlds, args.repeat)
         ratio = full / draw
         verdict = "ok" if ratio <= target else "MISS"
-        print(f"{name:<11} {args.worlds:>10,} {draw:>8.3f} {full:>8.3f} {args.worlds / full:>12,.0f} {ratio:>6.2f} {target:>5.1f} {verdict}")
+        print(
+            f"{name:<11} {args.worlds:>10,} {draw:>8.3f} {full:>8.3f} {args.worlds / full:>12,.0f} {ratio:>6.2f} {target:>5.1f} {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,18 @@ BASELINE = ROOT / "configs" / "baseline.toml"
 def run_measured(args: list[str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes, summed over the process tree) of a CLI run."""
     with tempfile.TemporaryDirectory() as runs:
-        command = [sys.executable, "-m", "model.cli", "run", str(BASELINE), "--quiet", "--no-report", "--runs-dir", runs, *args]
+        command = [
+            sys.executable,
+            "-m",
+            "model.cli",
+            "run",
+            str(BASELINE),
+            "--quiet",
+            "--no-report",
+            "--runs-dir",
+            runs,
+            *args,
+        ]
         start = time.perf_counter()
         proc = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak = 0
@@ -84,17 +95,23 @@ def main() -> None:
     n = str(int(args.efficiency_worlds))
     t1, _ = run_measured(["--samples", n, "--jobs", "1", "--backend", "loky"])
     t2, _ = run_measured(["--samples", n, "--jobs", str(args.jobs), "--backend", "loky"])
-    print(f"parallel efficiency at {int(args.efficiency_worlds):,} worlds: "
-          f"1 job {t1:.1f} s, {args.jobs} jobs {t2:.1f} s, efficiency {t1 / (args.jobs * t2):.2f} (target >= 0.85)")
+    print(
+        f"parallel efficiency at {int(args.efficiency_worlds):,} worlds: "
+        f"1 job {t1:.1f} s, {args.jobs} jobs {t2:.1f} s, efficiency {t1 / (args.jobs * t2):.2f} (target >= 0.85)"
+    )
     single, parallel, efficiency = steady_state_efficiency(int(args.efficiency_worlds) // 2, args.jobs)
-    print(f"steady state (warm workers, no run directory) at {int(args.efficiency_worlds) // 2:,} worlds: "
-          f"1 process {single:.1f} s, {args.jobs} jobs {parallel:.1f} s, efficiency {efficiency:.2f}")
+    print(
+        f"steady state (warm workers, no run directory) at {int(args.efficiency_worlds) // 2:,} worlds: "
+        f"1 process {single:.1f} s, {args.jobs} jobs {parallel:.1f} s, efficiency {efficiency:.2f}"
+    )
 
     peaks = {}
     for size in (int(float(s)) for s in args.sizes.split(",")):
         wall, peak = run_measured(["--samples", str(size), "--jobs", str(args.jobs)])
         peaks[size] = peak
-        print(f"{size:>13,} worlds: wall {wall:8.1f} s, {size / wall:>12,.0f} worlds/s, peak RSS {peak / 2**20:8.1f} MiB")
+        print(
+            f"{size:>13,} worlds: wall {wall:8.1f} s, {size / wall:>12,.0f} worlds/s, peak RSS {peak / 2**20:8.1f} MiB"
+        )
     if len(peaks) > 1:
         smallest, largest = min(peaks), max(peaks)
         ratio = peaks[largest] / peaks[smallest]

@@ -46,9 +46,7 @@ def timed(fn):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     args = parser.parse_args()
     loaded = resolve(BASELINE)
@@ -65,9 +63,7 @@ def main() -> None:
     study = replace(
         load(BASELINE, ['policy.financing="ptrl_japan"']),
         samples=65_536,
-        axes=(
-            Axis("policy.ptrl_share_japan", tuple(np.round(np.linspace(0, 1, 11), 10)), "bench"),
-        ),
+        axes=(Axis("policy.ptrl_share_japan", tuple(np.round(np.linspace(0, 1, 11), 10)), "bench"),),
     )
     one, t1 = timed(lambda: run_sweep(study, Execution()))
     many, tn = timed(lambda: run_sweep(study, parallel))
@@ -82,9 +78,7 @@ def main() -> None:
     )
 
     result, t = timed(lambda: sobol(wm, 2**14, execution=parallel))
-    print(
-        f"sobol           {t:8.2f} s   ({result.evaluations:,} model worlds, {result.resamples} bootstrap resamples)"
-    )
+    print(f"sobol           {t:8.2f} s   ({result.evaluations:,} model worlds, {result.resamples} bootstrap resamples)")
     sample, t_sample = timed(lambda: wm.sample(2**17, parallel))
     _, t = timed(lambda: rank_correlations(sample))
     print(f"rank            {t:8.2f} s   (+ {t_sample:.2f} s drawing {2**17:,} worlds)")

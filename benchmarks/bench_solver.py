@@ -72,9 +72,7 @@ def quantecon_loop(japan: np.ndarray, korea: np.ndarray) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="games for the vectorised solver")
-    parser.add_argument(
-        "--loop-games", type=int, default=300, help="games for the nashpy / quantecon loops"
-    )
+    parser.add_argument("--loop-games", type=int, default=300, help="games for the nashpy / quantecon loops")
     parser.add_argument("--repeats", type=int, default=5, help="repeats (best time is kept)")
     parser.add_argument("--seed", type=int, default=12345)
     args = parser.parse_args(argv)

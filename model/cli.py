@@ -43,16 +43,37 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers (default: all cores).")
 @click.option("--backend", type=click.Choice(BACKENDS), default="loky", show_default=True)
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Existing Dask scheduler (implies --backend dask).")
-@click.option("--target-se", type=click.FloatRange(min=0, min_open=True), help="Stop once headline standard errors are below this.")
-@click.option("--keep-samples", type=click.IntRange(min=0), default=0, help="Keep up to N per-world records in samples.nc.")
+@click.option(
+    "--target-se",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop once headline standard errors are below this.",
+)
+@click.option(
+    "--keep-samples", type=click.IntRange(min=0), default=0, help="Keep up to N per-world records in samples.nc."
+)
 @click.option("--runs-dir", type=click.Path(path_type=Path), default=Path("runs"), show_default=True)
 @click.option("--resume", "resume_dir", type=click.Path(path_type=Path), help="Finish an interrupted run directory.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary; print only the run directory.")
 @click.option("--no-report", is_flag=True, help="Do not render the risk report.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Report language.")
 @click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
-def run(config, samples, seed, overrides, jobs, backend, scheduler, target_se, keep_samples, runs_dir, resume_dir,
-        quiet, no_report, lang, reports_dir):
+def run(
+    config,
+    samples,
+    seed,
+    overrides,
+    jobs,
+    backend,
+    scheduler,
+    target_se,
+    keep_samples,
+    runs_dir,
+    resume_dir,
+    quiet,
+    no_report,
+    lang,
+    reports_dir,
+):
     """Run CONFIG (default: the shipped baseline) and write runs/<run-id>/."""
     from model.runner import RunInterrupted, resume_run, start_run
     from model.simulation import resolve

@@ -244,9 +244,7 @@ class LogNormal(_Family):
         return self.median * math.exp(0.5 * self.sigma**2)
 
 
-def _scaled_beta_sample(
-    rng: np.random.Generator, n: int, a: float, b: float, lo: float, hi: float
-) -> np.ndarray:
+def _scaled_beta_sample(rng: np.random.Generator, n: int, a: float, b: float, lo: float, hi: float) -> np.ndarray:
     return lo + (hi - lo) * rng.beta(a, b, size=n)
 
 
@@ -543,9 +541,7 @@ _FAMILY_CLASSES: tuple[type[_Family], ...] = (
 )
 
 #: The ``dist`` names, in the order of the :data:`Distribution` union.
-FAMILIES: tuple[str, ...] = tuple(
-    cls.model_fields["dist"].default for cls in _FAMILY_CLASSES
-)
+FAMILIES: tuple[str, ...] = tuple(cls.model_fields["dist"].default for cls in _FAMILY_CLASSES)
 
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Distribution)
 

@@ -193,9 +193,7 @@ def commitment_gain(japan: np.ndarray, values: np.ndarray, chosen: Selection) ->
     return gain, best
 
 
-def summarise(
-    config: Config, japan: np.ndarray, korea: np.ndarray, worlds: StructuralWorlds | None
-) -> ChunkStats:
+def summarise(config: Config, japan: np.ndarray, korea: np.ndarray, worlds: StructuralWorlds | None) -> ChunkStats:
     """Sufficient statistics of one chunk; :mod:`model.results` explains each.
 
     ``japan`` and ``korea`` are profile-major payoffs (4, n).
@@ -239,11 +237,13 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
         sub = worlds.model.take(changed)
         before = sub.expected_burden(played[:, changed])
         after = sub.expected_burden(other.weights_at(changed))
-        bounds.append(Moments.from_sums(
-            burden_moments.count,
-            total - before.sum(axis=-1) + after.sum(axis=-1),
-            squares - (before * before).sum(axis=-1) + (after * after).sum(axis=-1),
-        ))
+        bounds.append(
+            Moments.from_sums(
+                burden_moments.count,
+                total - before.sum(axis=-1) + after.sum(axis=-1),
+                squares - (before * before).sum(axis=-1) + (after * after).sum(axis=-1),
+            )
+        )
     return {
         "outcome": Moments.of_last(worlds.outcome_probabilities(played)),
         "outcome_commit": Moments.of_last(worlds.outcome_probabilities(commit)),

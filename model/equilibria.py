@@ -255,9 +255,7 @@ def as_payoff_pair(japan: ArrayLike, korea: ArrayLike) -> tuple[np.ndarray, np.n
     try:
         japan, korea = np.broadcast_arrays(japan, korea)
     except ValueError as err:
-        raise ValueError(
-            f"japan and korea payoff shapes do not broadcast: {japan.shape} vs {korea.shape}"
-        ) from err
+        raise ValueError(f"japan and korea payoff shapes do not broadcast: {japan.shape} vs {korea.shape}") from err
     return japan, korea
 
 

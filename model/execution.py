@@ -97,9 +97,10 @@ def backend_context(execution: Execution) -> Iterator[tuple[str, int]]:
             workers = max(len(client.scheduler_info().get("workers", {})), 1)
             yield "dask", workers
         return
-    with LocalCluster(
-        n_workers=execution.jobs, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, Client(cluster):
+    with (
+        LocalCluster(n_workers=execution.jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster),
+    ):
         yield "dask", execution.jobs
 
 
@@ -145,9 +146,11 @@ def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
     try:
         with backend_context(execution) as (backend, jobs):
             with parallel_config(backend=backend, n_jobs=jobs):
-                results = iter(Parallel(return_as="generator")(
-                    delayed(evaluate_chunk)(config, priors, k, plan.size(k)) for k in todo
-                ))
+                results = iter(
+                    Parallel(return_as="generator")(
+                        delayed(evaluate_chunk)(config, priors, k, plan.size(k)) for k in todo
+                    )
+                )
                 for b, batch in enumerate(batches):
                     if b not in done:
                         folded: ChunkStats | None = None

@@ -66,11 +66,12 @@ def discrete_statistics(signature: Counts) -> dict[str, Any]:
     return {
         "pure_ne": Counts(n, (counts[:, None] * table.pure).sum(axis=0)),
         "eq_set": Counts(n, eq_counts),
-        "special_ne": Counts(n, np.array([
-            counts[(table.eq_set & 16) > 0].sum(), counts[(table.eq_set & 32) > 0].sum()
-        ])),
-        "game_type": Counts(n, np.bincount(pair, weights=counts, minlength=n_types**2)
-                            .astype(np.int64).reshape(n_types, n_types)),
+        "special_ne": Counts(
+            n, np.array([counts[(table.eq_set & 16) > 0].sum(), counts[(table.eq_set & 32) > 0].sum()])
+        ),
+        "game_type": Counts(
+            n, np.bincount(pair, weights=counts, minlength=n_types**2).astype(np.int64).reshape(n_types, n_types)
+        ),
         "korea_b_given_japan_b": moments_of_histogram(counts, table.korea_b_given_japan_b),
         "commit_played": moments_of_histogram(counts, table.commit_played.T),
         "leader_played": moments_of_histogram(counts, table.leader_played.T),
@@ -84,36 +85,112 @@ def build_dataset(chunk_stats: Mapping[str, Any], attrs: Mapping[str, Any], payo
     codes = [c for c in range(stats["eq_set"].counts.size) if stats["eq_set"].counts[c] > 0 or c in GENERIC_SETS]
     ds = xr.Dataset(
         coords={
-            "profile": ("profile", list(PROFILES), {"long_name": "strategy profile, Japan's move first (B balance, P buck-pass)"}),
-            "eq_set": ("eq_set", [equilibrium_set_label(c) for c in codes], {"long_name": "equilibrium set of a world"}),
-            "eq_set_code": ("eq_set", np.asarray(codes, dtype=np.int16), {"long_name": "bit code: BB=1 BP=2 PB=4 PP=8 mixed=16 continuum=32"}),
+            "profile": (
+                "profile",
+                list(PROFILES),
+                {"long_name": "strategy profile, Japan's move first (B balance, P buck-pass)"},
+            ),
+            "eq_set": (
+                "eq_set",
+                [equilibrium_set_label(c) for c in codes],
+                {"long_name": "equilibrium set of a world"},
+            ),
+            "eq_set_code": (
+                "eq_set",
+                np.asarray(codes, dtype=np.int16),
+                {"long_name": "bit code: BB=1 BP=2 PB=4 PP=8 mixed=16 continuum=32"},
+            ),
             "japan_type": ("japan_type", list(TYPE_LABELS)),
             "korea_type": ("korea_type", list(TYPE_LABELS)),
             "country": ("country", list(COUNTRIES)),
         },
         attrs=dict(attrs),
     )
-    _mean(ds, "played", ("profile",), stats["played"], PROBABILITY,
-          "probability the profile is played under the selection rule")
-    _fraction(ds, "pure_ne", ("profile",), stats["pure_ne"], "share of worlds in which the profile is a pure Nash equilibrium")
+    _mean(
+        ds,
+        "played",
+        ("profile",),
+        stats["played"],
+        PROBABILITY,
+        "probability the profile is played under the selection rule",
+    )
+    _fraction(
+        ds, "pure_ne", ("profile",), stats["pure_ne"], "share of worlds in which the profile is a pure Nash equilibrium"
+    )
     eq = stats["eq_set"]
-    _fraction(ds, "eq_set_freq", ("eq_set",), Counts(eq.worlds, eq.counts[codes]), "share of worlds with this equilibrium set")
+    _fraction(
+        ds, "eq_set_freq", ("eq_set",), Counts(eq.worlds, eq.counts[codes]), "share of worlds with this equilibrium set"
+    )
     special = stats["special_ne"]
-    _fraction(ds, "mixed_ne", (), Counts(special.worlds, special.counts[0]), "share of worlds with a completely mixed equilibrium")
-    _fraction(ds, "degenerate", (), Counts(special.worlds, special.counts[1]), "share of worlds with a continuum of equilibria")
-    _fraction(ds, "game_type_freq", ("japan_type", "korea_type"), stats["game_type"], "share of worlds by each player's game type")
+    _fraction(
+        ds,
+        "mixed_ne",
+        (),
+        Counts(special.worlds, special.counts[0]),
+        "share of worlds with a completely mixed equilibrium",
+    )
+    _fraction(
+        ds,
+        "degenerate",
+        (),
+        Counts(special.worlds, special.counts[1]),
+        "share of worlds with a continuum of equilibria",
+    )
+    _fraction(
+        ds,
+        "game_type_freq",
+        ("japan_type", "korea_type"),
+        stats["game_type"],
+        "share of worlds by each player's game type",
+    )
     japan, korea = stats["payoff_japan"], stats["payoff_korea"]
     payoff = Moments(japan.count, np.stack([japan.mean, korea.mean]), np.stack([japan.m2, korea.m2]))
     _mean(ds, "mean_payoff", ("country", "profile"), payoff, payoff_units, "mean payoff in each cell of the 2x2 game")
 
     korea_b = stats["korea_b_given_japan_b"]
-    _add(ds, "korea_passes_after_commit", (), 1.0 - korea_b.mean, korea_b.se, PROBABILITY,
-         "probability Korea buck-passes once Japan has committed to B")
-    _mean(ds, "commit_played", ("profile",), stats["commit_played"], PROBABILITY, "profile probabilities when Japan commits to B")
-    _mean(ds, "leader_played", ("profile",), stats["leader_played"], PROBABILITY, "profile probabilities with Japan as Stackelberg leader")
-    _mean(ds, "leader_chooses_b", (), stats["leader_chooses_b"], PROBABILITY, "probability Japan, leading, commits to B")
-    _mean(ds, "commit_gain", (), stats["commit_gain"], payoff_units, "Japan's payoff from committing to B minus the simultaneous game")
-    _fraction(ds, "commit_is_best", (), stats["commit_is_best"], "share of worlds in which committing to B is Japan's best move")
+    _add(
+        ds,
+        "korea_passes_after_commit",
+        (),
+        1.0 - korea_b.mean,
+        korea_b.se,
+        PROBABILITY,
+        "probability Korea buck-passes once Japan has committed to B",
+    )
+    _mean(
+        ds,
+        "commit_played",
+        ("profile",),
+        stats["commit_played"],
+        PROBABILITY,
+        "profile probabilities when Japan commits to B",
+    )
+    _mean(
+        ds,
+        "leader_played",
+        ("profile",),
+        stats["leader_played"],
+        PROBABILITY,
+        "profile probabilities with Japan as Stackelberg leader",
+    )
+    _mean(
+        ds, "leader_chooses_b", (), stats["leader_chooses_b"], PROBABILITY, "probability Japan, leading, commits to B"
+    )
+    _mean(
+        ds,
+        "commit_gain",
+        (),
+        stats["commit_gain"],
+        payoff_units,
+        "Japan's payoff from committing to B minus the simultaneous game",
+    )
+    _fraction(
+        ds,
+        "commit_is_best",
+        (),
+        stats["commit_is_best"],
+        "share of worlds in which committing to B is Japan's best move",
+    )
 
     if "outcome" in stats:
         _structural_variables(ds, stats)
@@ -131,11 +208,25 @@ def _structural_variables(ds: xr.Dataset, stats: Mapping[str, Any]) -> None:
         _add(ds, name, (), outcome.mean[i], outcome.se[i], PROBABILITY, f"probability {text}")
     commit = stats["outcome_commit"]
     for i, (name, text) in enumerate(zip(names, descriptions, strict=True)):
-        _add(ds, f"{name}_commit", (), commit.mean[i], commit.se[i], PROBABILITY, f"probability {text} when Japan commits to B")
+        _add(
+            ds,
+            f"{name}_commit",
+            (),
+            commit.mean[i],
+            commit.se[i],
+            PROBABILITY,
+            f"probability {text} when Japan commits to B",
+        )
     dims = ("country", "component")
     _mean(ds, "burden", dims, stats["burden"], USD, "expected burden under the selection rule")
-    _mean(ds, "burden_bound", ("bound", *dims), stats["burden_bounds"], USD,
-          "expected burden when the equilibrium best / worst for Japan is played")
+    _mean(
+        ds,
+        "burden_bound",
+        ("bound", *dims),
+        stats["burden_bounds"],
+        USD,
+        "expected burden when the equilibrium best / worst for Japan is played",
+    )
     _mean(ds, "burden_commit", dims, stats["burden_commit"], USD, "expected burden when Japan commits to B")
     _mean(ds, "burden_leader", dims, stats["burden_leader"], USD, "expected burden with Japan as Stackelberg leader")
     _tail_variables(ds, stats["burden_hist"], stats["burden"].count)
@@ -148,8 +239,15 @@ def _tail_variables(ds: xr.Dataset, hist: Histogram, n: int) -> None:
     half_q = Z95 * np.sqrt(levels * (1 - levels) / max(n, 1))
     lower = hist.quantile(np.clip(levels - half_q, 0.0, 1.0))
     upper = hist.quantile(np.clip(levels + half_q, 0.0, 1.0))
-    _add(ds, "burden_quantile", (*dims, "quantile"), hist.quantile(levels), (upper - lower) / (2 * Z95), USD,
-         "quantiles of the realised burden (bin resolution < 0.1 %)")
+    _add(
+        ds,
+        "burden_quantile",
+        (*dims, "quantile"),
+        hist.quantile(levels),
+        (upper - lower) / (2 * Z95),
+        USD,
+        "quantiles of the realised burden (bin resolution < 0.1 %)",
+    )
     # Order-statistic interval: the q-quantile lies between the empirical quantiles at
     # q -/+ 1.96 sqrt(q(1-q)/n) with 95 % probability; its half-width / 1.96 is the se.
     half = Z95 * np.sqrt(TAIL_LEVEL * (1 - TAIL_LEVEL) / max(n, 1))

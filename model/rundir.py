@@ -1,7 +1,7 @@
 """Durable run directories: ``runs/<run-id>/`` with config, results and manifest.
 
 A run is written into ``runs/<run-id>.partial/`` (resolved ``config.toml``, a manifest
-marked ``running`` and one checkpoint file per finished chunk). Only when every output
+marked ``running`` and one checkpoint file per finished batch of chunks). Only when every output
 is on disk is the directory renamed to ``runs/<run-id>/``: a directory without the
 ``.partial`` suffix is always complete, and a ``.partial`` one can be resumed.
 """
@@ -37,7 +37,10 @@ def git_commit() -> str | None:
     try:
         out = subprocess.run(
             ["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=False,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -115,12 +118,18 @@ class RunDirectory:
     def update_manifest(self, **fields: Any) -> None:
         write_json(self.partial / "manifest.json", {**self.manifest(), **fields})
 
-    def finish(self, results: xr.Dataset, manifest_fields: dict[str, Any], extra_files: dict[str, Path] | None = None) -> Path:
+    def finish(
+        self, results: xr.Dataset, manifest_fields: dict[str, Any], extra_files: dict[str, Path] | None = None
+    ) -> Path:
         """Write results and the final manifest, drop checkpoints, and rename."""
         write_netcdf(self.partial / "results.nc", results)
         for name, source in (extra_files or {}).items():
             os.replace(source, self.partial / name)
-        fields = {**manifest_fields, "status": "complete", "finished_utc": datetime.now(UTC).isoformat(timespec="seconds")}
+        fields = {
+            **manifest_fields,
+            "status": "complete",
+            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         self.update_manifest(**fields)
         shutil.rmtree(self.checkpoints, ignore_errors=True)
         os.replace(self.partial, self.final)

@@ -54,9 +54,7 @@ def _manifest(loaded: LoadedConfig, execution: Execution, keep_samples: int) -> 
     }
 
 
-def start_run(
-    loaded: LoadedConfig, execution: Execution, runs_root: Path, keep_samples: int = 0
-) -> RunResult:
+def start_run(loaded: LoadedConfig, execution: Execution, runs_root: Path, keep_samples: int = 0) -> RunResult:
     """Run ``loaded`` into a new directory under ``runs_root``."""
     name = loaded.config.meta.name or Path(loaded.source).stem
     run = RunDirectory.create(

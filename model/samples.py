@@ -42,7 +42,11 @@ def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple
             "japan_payoff": (("world", "profile"), japan.reshape(n, 4), "Japan's payoff per profile"),
             "korea_payoff": (("world", "profile"), korea.reshape(n, 4), "Korea's payoff per profile"),
             "played": (("world", "profile"), played, "probability each profile is played"),
-            "pure_ne": (("world", "profile"), solution.pure.reshape(n, 4).astype(np.int8), "profile is a pure equilibrium"),
+            "pure_ne": (
+                ("world", "profile"),
+                solution.pure.reshape(n, 4).astype(np.int8),
+                "profile is a pure equilibrium",
+            ),
             "eq_set_code": (("world",), equilibrium_set_codes(solution).astype(np.int16), "equilibrium-set bit code"),
             "japan_type": (("world",), japan_type.astype(np.int16), "index into the game_type labels"),
             "korea_type": (("world",), korea_type.astype(np.int16), "index into the game_type labels"),
@@ -50,7 +54,11 @@ def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple
     )
     if worlds is not None:
         weights = np.ascontiguousarray(played.T)
-        records["outcome_probability"] = (("world", "outcome"), worlds.outcome_probabilities(weights).T, "P(holds, US intervenes, collapse)")
+        records["outcome_probability"] = (
+            ("world", "outcome"),
+            worlds.outcome_probabilities(weights).T,
+            "P(holds, US intervenes, collapse)",
+        )
         burden = np.moveaxis(worlds.expected_burden(weights), -1, 0)
         records["burden"] = (("world", "country", "component"), burden, "expected burden, USD bn")
     return records

@@ -160,9 +160,7 @@ class Correlation:
 
 def chunk_generator(seed: int, chunk_index: int) -> np.random.Generator:
     """The Generator of chunk ``chunk_index``: child ``chunk_index`` of ``SeedSequence(seed)``."""
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(chunk_index,)))
-    )
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(chunk_index,))))
 
 
 def name_key(name: str) -> int:
@@ -269,9 +267,7 @@ def _sobol_design(d: int, n: int, seed: int, start: int) -> np.ndarray:
     return engine.random(1 << max(n - 1, 0).bit_length())[:n]
 
 
-def _check_arguments(
-    sampler: str, seed: int, chunk_index: int, chunk_size: int, n: int
-) -> None:
+def _check_arguments(sampler: str, seed: int, chunk_index: int, chunk_size: int, n: int) -> None:
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; expected one of {', '.join(SAMPLERS)}")
     if seed < 0:

@@ -73,9 +73,7 @@ def _flat_solution(solution: Solution, shape: tuple[int, ...]) -> tuple[np.ndarr
     """Pure equilibria (n, 2, 2), isolated-mixed flag (n,) and its p, q (n,), 0 if none."""
     pure = np.asarray(solution.pure, dtype=np.bool_)
     if pure.shape[:-2] != shape:
-        raise ValueError(
-            f"solution has leading shape {pure.shape[:-2]} but the payoffs have {shape}"
-        )
+        raise ValueError(f"solution has leading shape {pure.shape[:-2]} but the payoffs have {shape}")
     n = int(np.prod(shape, dtype=np.int64))
     isolated = np.asarray(solution.mixed & ~solution.degenerate, dtype=np.bool_).reshape(n)
     p = np.where(isolated, np.asarray(solution.japan_b).reshape(n), 0.0)
@@ -138,9 +136,7 @@ def _nash_products(japan: np.ndarray, korea: np.ndarray) -> np.ndarray:
     return out
 
 
-def _risk_dominance(
-    japan: np.ndarray, korea: np.ndarray, pure: np.ndarray, isolated: np.ndarray
-) -> np.ndarray:
+def _risk_dominance(japan: np.ndarray, korea: np.ndarray, pure: np.ndarray, isolated: np.ndarray) -> np.ndarray:
     """Weights (5, n) of the risk-dominance rule (mixed only if no pure equilibrium)."""
     score = _candidates(_nash_products(japan, korea), np.zeros(isolated.shape))
     allowed = _candidates(pure, isolated & ~pure.any(axis=0))
@@ -255,9 +251,7 @@ def play_probabilities(
     # Blocks keep the (5, block) temporaries in cache; the loop is over blocks, not worlds.
     for start in range(0, japan.shape[0], _BLOCK):
         block = slice(start, start + _BLOCK)
-        out[block] = _play_block(
-            rule, japan[block], korea[block], pure[block], isolated[block], p[block], q[block]
-        ).T
+        out[block] = _play_block(rule, japan[block], korea[block], pure[block], isolated[block], p[block], q[block]).T
     return out.reshape(shape + (2, 2))
 
 

@@ -197,8 +197,17 @@ def save_tables(path: Path = CACHE_FILE) -> None:
     np.savez_compressed(path, source_key=np.array(source_key()), **arrays)
 
 
-_ARRAY_FIELDS = ("seen", "pure", "eq_set", "japan_type", "korea_type", "commit_played",
-                 "leader_played", "korea_b_given_japan_b", "leader_chooses_b")
+_ARRAY_FIELDS = (
+    "seen",
+    "pure",
+    "eq_set",
+    "japan_type",
+    "korea_type",
+    "commit_played",
+    "leader_played",
+    "korea_b_given_japan_b",
+    "leader_chooses_b",
+)
 
 
 def _from_arrays(data) -> SignatureTables:

@@ -151,9 +151,7 @@ class Histogram:
     weights: np.ndarray
 
     @classmethod
-    def of(
-        cls, values: np.ndarray, weights: np.ndarray | None = None, exclude: np.ndarray | None = None
-    ) -> Histogram:
+    def of(cls, values: np.ndarray, weights: np.ndarray | None = None, exclude: np.ndarray | None = None) -> Histogram:
         """Histogram of ``values`` (..., n) along the last axis (worlds last).
 
         ``weights`` broadcast against ``values``; ``exclude`` lists worlds to leave out.

@@ -79,8 +79,12 @@ def summary_text(ds: xr.Dataset) -> str:
                 f"  {country:<8} total          {fmt_money(ds, 'burden', country=country, component='total')}"
                 f"   {var:8.1f}   {cvar:8.1f}"
             )
-        lines.append("  Japan by component: " + ", ".join(
-            f"{c} {float(ds.burden.sel(country='japan', component=c)):.1f}"
-            for c in ds.component.values if c != "total"
-        ))
+        lines.append(
+            "  Japan by component: "
+            + ", ".join(
+                f"{c} {float(ds.burden.sel(country='japan', component=c)):.1f}"
+                for c in ds.component.values
+                if c != "total"
+            )
+        )
     return "\n".join(lines)

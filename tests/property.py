@@ -93,6 +93,4 @@ def games(max_worlds: int = 20) -> st.SearchStrategy[tuple[np.ndarray, np.ndarra
 def ordinal_games() -> st.SearchStrategy[tuple[np.ndarray, np.ndarray]]:
     """One strict ordinal game (2, 2) x 2, each player's payoffs a permutation of 1..4."""
     index = st.integers(0, len(ORDINAL_TABLES) - 1)
-    return st.tuples(index, index).map(
-        lambda ij: (ORDINAL_TABLES[ij[0]].copy(), ORDINAL_TABLES[ij[1]].copy())
-    )
+    return st.tuples(index, index).map(lambda ij: (ORDINAL_TABLES[ij[0]].copy(), ORDINAL_TABLES[ij[1]].copy()))

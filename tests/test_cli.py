@@ -31,7 +31,17 @@ def test_run_writes_a_complete_run_directory(cli: CliRunner, tmp_path: Path) -> 
     assert run_dir.parent.name == "runs" and run_dir.is_dir()
     assert {p.name for p in run_dir.iterdir()} == {"config.toml", "results.nc", "manifest.json"}
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    for key in ("seed", "config_hash", "versions", "project_version", "wall_seconds", "stop_reason", "sampler", "backend", "jobs"):
+    for key in (
+        "seed",
+        "config_hash",
+        "versions",
+        "project_version",
+        "wall_seconds",
+        "stop_reason",
+        "sampler",
+        "backend",
+        "jobs",
+    ):
         assert key in manifest, key
     assert manifest["seed"] == 3 and manifest["status"] == "complete"
     with xr.open_dataset(run_dir / "results.nc") as ds:
@@ -56,7 +66,10 @@ def test_resolved_config_reproduces_the_run(cli: CliRunner, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     "args,fragment",
     [
-        (["--set", "game.structural.japan.balancing_cost.max=10"], "game.structural.japan.balancing_cost: max must exceed min"),
+        (
+            ["--set", "game.structural.japan.balancing_cost.max=10"],
+            "game.structural.japan.balancing_cost: max must exceed min",
+        ),
         (["--set", "sampling.sampler=magic"], "sampling.sampler"),
         (["--set", "nonsense"], "KEY=VALUE"),
         (["--set", "policy.ptrl_share_japan=2"], "policy.ptrl_share_japan"),
@@ -88,8 +101,23 @@ def test_validate(cli: CliRunner, tmp_path: Path) -> None:
 
 
 def test_keep_samples_writes_per_world_records(cli: CliRunner, tmp_path: Path) -> None:
-    result = cli.invoke(main, ["run", str(BASELINE), "--samples", "5000", "--keep-samples", "1200", "--jobs", "1",
-                               "--quiet", "--no-report", "--set", "sampling.chunk_size=1024"])
+    result = cli.invoke(
+        main,
+        [
+            "run",
+            str(BASELINE),
+            "--samples",
+            "5000",
+            "--keep-samples",
+            "1200",
+            "--jobs",
+            "1",
+            "--quiet",
+            "--no-report",
+            "--set",
+            "sampling.chunk_size=1024",
+        ],
+    )
     assert result.exit_code == 0, result.output
     run_dir = tmp_path / result.output.strip().splitlines()[-1]
     with xr.open_dataset(run_dir / "samples.nc") as samples, xr.open_dataset(run_dir / "results.nc") as ds:

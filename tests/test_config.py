@@ -55,15 +55,23 @@ def test_minimal_structural_config_is_valid(tmp_path: Path) -> None:
 
 BAD_CASES = [
     # (replacement in BASE or appended text, expected key, expected message fragment)
-    (("min = 20, mode = 45, max = 120", "min = 120, mode = 45, max = 20"), "game.structural.japan.balancing_cost", "max must exceed min"),
-    (("min = 20, mode = 45, max = 120", "min = 20, mode = 150, max = 120"), "game.structural.japan.balancing_cost", "mode"),
+    (
+        ("min = 20, mode = 45, max = 120", "min = 120, mode = 45, max = 20"),
+        "game.structural.japan.balancing_cost",
+        "max must exceed min",
+    ),
+    (
+        ("min = 20, mode = 45, max = 120", "min = 20, mode = 150, max = 120"),
+        "game.structural.japan.balancing_cost",
+        "mode",
+    ),
     (("max = 0.9}", "max = 1.4}"), "game.structural.retaliation_dilution", "[0, 1]"),
     (("war_loss = 540", "war_loss = nan"), "game.structural.japan.war_loss", "finite"),
     (("war_loss = 540", "war_loss = inf"), "game.structural.japan.war_loss", "finite"),
     (("war_loss = 540", 'war_loss = "540"'), "game.structural.japan.war_loss", ""),
     (("war_loss = 540", "war_lost = 540"), "game.structural.japan", ""),
     (("war_loss = 540", "war_loss = -5"), "game.structural.japan.war_loss", "non-negative"),
-    (("mode = \"structural\"", "mode = \"strategic\""), "game.mode", ""),
+    (('mode = "structural"', 'mode = "strategic"'), "game.mode", ""),
     (("war_loss = 540", 'war_loss = {dist = "normal", mean = 0, sd = -1}'), "game.structural.japan.war_loss", "sd"),
     (("war_loss = 540", 'war_loss = {dist = "zipf", a = 2}'), "game.structural.japan.war_loss", "unknown distribution"),
 ]
@@ -121,14 +129,22 @@ def test_invalid_correlation_matrix(tmp_path: Path, matrix: str, fragment: str) 
 
 
 def test_not_positive_semidefinite_correlation(tmp_path: Path) -> None:
-    names = '["game.structural.japan.retaliation", "game.structural.korea.retaliation", "game.structural.china_resolve"]'
-    text = BASE + f"\n[sampling.correlation]\nparameters = {names}\nmatrix = [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n"
+    names = (
+        '["game.structural.japan.retaliation", "game.structural.korea.retaliation", "game.structural.china_resolve"]'
+    )
+    text = (
+        BASE
+        + f"\n[sampling.correlation]\nparameters = {names}\nmatrix = [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n"
+    )
     with pytest.raises(ConfigError, match="semi-definite"):
         load_config(write(tmp_path, text))
 
 
 def test_correlating_a_fixed_parameter_is_an_error(tmp_path: Path) -> None:
-    text = BASE + '\n[sampling.correlation]\nparameters = ["game.structural.japan.war_loss", "game.structural.korea.retaliation"]\nmatrix = [[1, 0.5], [0.5, 1]]\n'
+    text = (
+        BASE
+        + '\n[sampling.correlation]\nparameters = ["game.structural.japan.war_loss", "game.structural.korea.retaliation"]\nmatrix = [[1, 0.5], [0.5, 1]]\n'
+    )
     with pytest.raises(ConfigError, match="fixed"):
         load_config(write(tmp_path, text))
 

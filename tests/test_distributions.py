@@ -66,35 +66,62 @@ class Case:
 
 CASES = [
     Case("fixed", {"dist": "fixed", "value": 2.5}, lambda: None, False),
-    Case("uniform", {"dist": "uniform", "min": -1, "max": 3.0},
-         lambda: scipy.stats.uniform(loc=-1, scale=4), True),
-    Case("normal", {"dist": "normal", "mean": 5, "sd": 2},
-         lambda: scipy.stats.norm(5, 2), True),
-    Case("truncnormal", {"dist": "truncnormal", "mean": 1, "sd": 2, "min": 0, "max": 3},
-         lambda: scipy.stats.truncnorm(-0.5, 1.0, loc=1, scale=2), True),
-    Case("truncnormal_tail", {"dist": "truncnormal", "mean": 0, "sd": 1, "min": 2, "max": 6},
-         lambda: scipy.stats.truncnorm(2, 6), True),
-    Case("lognormal", {"dist": "lognormal", "median": 2, "sigma": 0.5},
-         lambda: scipy.stats.lognorm(s=0.5, scale=2), True),
-    Case("beta_scaled", {"dist": "beta", "alpha": 2, "beta": 5, "min": 10, "max": 20},
-         lambda: scipy.stats.beta(2, 5, loc=10, scale=10), True),
-    Case("beta_unit", {"dist": "beta", "alpha": 0.5, "beta": 0.8},
-         lambda: scipy.stats.beta(0.5, 0.8), True),
-    Case("pert", {"dist": "pert", "min": 1, "mode": 2, "max": 6},
-         lambda: scipy.stats.beta(1 + 4 * 1 / 5, 1 + 4 * 4 / 5, loc=1, scale=5), True),
-    Case("pert_lamb", {"dist": "pert", "min": 0, "mode": 0, "max": 2, "lamb": 2.5},
-         lambda: scipy.stats.beta(1.0, 1 + 2.5, loc=0, scale=2), True),
-    Case("triangular", {"dist": "triangular", "min": 0, "mode": 1, "max": 4},
-         lambda: scipy.stats.triang(0.25, loc=0, scale=4), True),
-    Case("triangular_right", {"dist": "triangular", "min": -2, "mode": 3, "max": 3},
-         lambda: scipy.stats.triang(1.0, loc=-2, scale=5), True),
-    Case("gamma", {"dist": "gamma", "shape": 2.5, "scale": 3},
-         lambda: scipy.stats.gamma(2.5, scale=3), True),
-    Case("categorical",
-         {"dist": "categorical", "values": [7, 1, 3, 5], "probabilities": [0.2, 0.5, 0.3, 0.0]},
-         lambda: scipy.stats.rv_discrete(values=([1, 3, 5, 7], [0.5, 0.3, 0.0, 0.2])), False),
-    Case("empirical", {"dist": "empirical", "file": "data/sample.csv", "column": "loss"},
-         lambda: None, False),
+    Case("uniform", {"dist": "uniform", "min": -1, "max": 3.0}, lambda: scipy.stats.uniform(loc=-1, scale=4), True),
+    Case("normal", {"dist": "normal", "mean": 5, "sd": 2}, lambda: scipy.stats.norm(5, 2), True),
+    Case(
+        "truncnormal",
+        {"dist": "truncnormal", "mean": 1, "sd": 2, "min": 0, "max": 3},
+        lambda: scipy.stats.truncnorm(-0.5, 1.0, loc=1, scale=2),
+        True,
+    ),
+    Case(
+        "truncnormal_tail",
+        {"dist": "truncnormal", "mean": 0, "sd": 1, "min": 2, "max": 6},
+        lambda: scipy.stats.truncnorm(2, 6),
+        True,
+    ),
+    Case(
+        "lognormal", {"dist": "lognormal", "median": 2, "sigma": 0.5}, lambda: scipy.stats.lognorm(s=0.5, scale=2), True
+    ),
+    Case(
+        "beta_scaled",
+        {"dist": "beta", "alpha": 2, "beta": 5, "min": 10, "max": 20},
+        lambda: scipy.stats.beta(2, 5, loc=10, scale=10),
+        True,
+    ),
+    Case("beta_unit", {"dist": "beta", "alpha": 0.5, "beta": 0.8}, lambda: scipy.stats.beta(0.5, 0.8), True),
+    Case(
+        "pert",
+        {"dist": "pert", "min": 1, "mode": 2, "max": 6},
+        lambda: scipy.stats.beta(1 + 4 * 1 / 5, 1 + 4 * 4 / 5, loc=1, scale=5),
+        True,
+    ),
+    Case(
+        "pert_lamb",
+        {"dist": "pert", "min": 0, "mode": 0, "max": 2, "lamb": 2.5},
+        lambda: scipy.stats.beta(1.0, 1 + 2.5, loc=0, scale=2),
+        True,
+    ),
+    Case(
+        "triangular",
+        {"dist": "triangular", "min": 0, "mode": 1, "max": 4},
+        lambda: scipy.stats.triang(0.25, loc=0, scale=4),
+        True,
+    ),
+    Case(
+        "triangular_right",
+        {"dist": "triangular", "min": -2, "mode": 3, "max": 3},
+        lambda: scipy.stats.triang(1.0, loc=-2, scale=5),
+        True,
+    ),
+    Case("gamma", {"dist": "gamma", "shape": 2.5, "scale": 3}, lambda: scipy.stats.gamma(2.5, scale=3), True),
+    Case(
+        "categorical",
+        {"dist": "categorical", "values": [7, 1, 3, 5], "probabilities": [0.2, 0.5, 0.3, 0.0]},
+        lambda: scipy.stats.rv_discrete(values=([1, 3, 5, 7], [0.5, 0.3, 0.0, 0.2])),
+        False,
+    ),
+    Case("empirical", {"dist": "empirical", "file": "data/sample.csv", "column": "loss"}, lambda: None, False),
 ]
 CASE_IDS = [case.name for case in CASES]
 
@@ -170,8 +197,7 @@ def test_ppf_matches_reference_and_is_monotone(case: Case, empirical_dir: Path) 
     assert not np.any(np.isnan(edges))
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.dist in ("categorical", "empirical")],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize("case", [c for c in CASES if c.dist in ("categorical", "empirical")], ids=lambda c: c.name)
 def test_discrete_samples_pass_chi_square(case: Case, empirical_dir: Path) -> None:
     dist = build(case, empirical_dir)
     x = dist.sample(np.random.default_rng(5), N_DRAWS)
@@ -199,14 +225,13 @@ def test_empirical_ppf_is_inverse_empirical_cdf(empirical_dir: Path) -> None:
     np.testing.assert_array_equal(dist.data, data)
 
 
-def test_empirical_path_is_relative_to_base_dir(empirical_dir: Path,
-                                                monkeypatch: pytest.MonkeyPatch,
-                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_empirical_path_is_relative_to_base_dir(
+    empirical_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
     relative = parse_distribution(CASES[-1].config, base_dir=empirical_dir)
     absolute = parse_distribution(
-        {"dist": "empirical", "file": str(empirical_dir / "data" / "sample.csv"),
-         "column": "loss"},
+        {"dist": "empirical", "file": str(empirical_dir / "data" / "sample.csv"), "column": "loss"},
         base_dir=Path("/nonexistent"),
     )
     np.testing.assert_array_equal(relative.data, absolute.data)
@@ -275,14 +300,10 @@ INVALID = [
     ({"dist": "weibull", "shape": 1}, "does not match any of the expected tags"),
     ({"min": 0, "max": 1}, "Unable to extract tag"),
     ({"dist": "categorical", "values": [], "probabilities": []}, "values must not be empty"),
-    ({"dist": "categorical", "values": [1, 2], "probabilities": [1.0]},
-     "probabilities must have one entry per value"),
-    ({"dist": "categorical", "values": [1, 2], "probabilities": [1.5, -0.5]},
-     "probabilities must lie in [0, 1]"),
-    ({"dist": "categorical", "values": [1, 2], "probabilities": [0.5, 0.4]},
-     "probabilities must sum to 1"),
-    ({"dist": "categorical", "values": [1, 2], "probabilities": [0.5, 0.5 + 1e-7]},
-     "probabilities must sum to 1"),
+    ({"dist": "categorical", "values": [1, 2], "probabilities": [1.0]}, "probabilities must have one entry per value"),
+    ({"dist": "categorical", "values": [1, 2], "probabilities": [1.5, -0.5]}, "probabilities must lie in [0, 1]"),
+    ({"dist": "categorical", "values": [1, 2], "probabilities": [0.5, 0.4]}, "probabilities must sum to 1"),
+    ({"dist": "categorical", "values": [1, 2], "probabilities": [0.5, 0.5 + 1e-7]}, "probabilities must sum to 1"),
     ({"dist": "categorical", "values": ["a"], "probabilities": [1]}, "valid number"),
     ("3", "valid dictionary"),
     (True, "valid dictionary"),
@@ -329,20 +350,17 @@ def test_probabilities_within_tolerance_are_accepted() -> None:
         ("", "loss", "missing.csv has no column 'loss'"),
     ],
 )
-def test_empirical_file_errors_name_the_file(tmp_path: Path, content: str | None, column: str,
-                                             message: str) -> None:
+def test_empirical_file_errors_name_the_file(tmp_path: Path, content: str | None, column: str, message: str) -> None:
     if content is not None:
         (tmp_path / "missing.csv").write_text(content, encoding="utf-8")
     with pytest.raises(ValidationError) as excinfo:
-        parse_distribution({"dist": "empirical", "file": "missing.csv", "column": column},
-                           base_dir=tmp_path)
+        parse_distribution({"dist": "empirical", "file": "missing.csv", "column": column}, base_dir=tmp_path)
     assert message in str(excinfo.value)
 
 
 def test_empirical_blank_cells_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "ragged.csv").write_text("a,b\n1,4\n2,\n3,6\n", encoding="utf-8")
-    dist = parse_distribution({"dist": "empirical", "file": "ragged.csv", "column": "b"},
-                              base_dir=tmp_path)
+    dist = parse_distribution({"dist": "empirical", "file": "ragged.csv", "column": "b"}, base_dir=tmp_path)
     assert isinstance(dist, Empirical)
     np.testing.assert_array_equal(dist.data, [4.0, 6.0])
 
@@ -365,9 +383,7 @@ def bounded(draw: st.DrawFn) -> tuple[float, float, float]:
 
 @settings(max_examples=60, deadline=None)
 @given(bounded(), st.lists(unit_interval, min_size=1, max_size=50))
-def test_bounded_ppfs_stay_in_support_and_are_monotone(
-    bounds: tuple[float, float, float], us: list[float]
-) -> None:
+def test_bounded_ppfs_stay_in_support_and_are_monotone(bounds: tuple[float, float, float], us: list[float]) -> None:
     lo, mode, hi = bounds
     u = np.sort(np.asarray(us))
     for dist in (

@@ -135,21 +135,15 @@ def brute_force_reference(japan: np.ndarray, korea: np.ndarray) -> dict[str, np.
 
     i = t[None, :, None]  # Japan's probability index, axis 1
     k = t[None, None, :]  # Korea's probability index, axis 2
-    japan_ok = ((i == 0) | (japan_b >= japan_p)[:, None, :]) & (
-        (i == GRID) | (japan_p >= japan_b)[:, None, :]
-    )
-    korea_ok = ((k == 0) | (korea_b >= korea_p)[:, :, None]) & (
-        (k == GRID) | (korea_p >= korea_b)[:, :, None]
-    )
+    japan_ok = ((i == 0) | (japan_b >= japan_p)[:, None, :]) & ((i == GRID) | (japan_p >= japan_b)[:, None, :])
+    korea_ok = ((k == 0) | (korea_b >= korea_p)[:, :, None]) & ((k == GRID) | (korea_p >= korea_b)[:, :, None])
     ne = japan_ok & korea_ok  # (n, 61, 61), axes (i, k)
 
     # Pure profile (r, c): Japan plays B iff r == 0, i.e. i = GRID * (1 - r).
     pure = np.empty((len(japan), 2, 2), dtype=bool)
     for r, c in itertools.product(range(2), repeat=2):
         pure[:, r, c] = ne[:, GRID * (1 - r), GRID * (1 - c)]
-    continuum = (ne[:, 1:, :] & ne[:, :-1, :]).any(axis=(1, 2)) | (
-        ne[:, :, 1:] & ne[:, :, :-1]
-    ).any(axis=(1, 2))
+    continuum = (ne[:, 1:, :] & ne[:, :-1, :]).any(axis=(1, 2)) | (ne[:, :, 1:] & ne[:, :, :-1]).any(axis=(1, 2))
     interior = ne[:, 1:-1, 1:-1]
     mixed = interior.any(axis=(1, 2))
     isolated = mixed & ~continuum
@@ -226,9 +220,7 @@ def test_textbook_games(japan, korea, label, p, q):
         p_exact = Fraction(float(s.japan_b)).limit_denominator(100)
         q_exact = Fraction(float(s.korea_b)).limit_denominator(100)
         assert is_nash(np.array(japan, float), np.array(korea, float), p_exact, q_exact)
-        assert not is_nash(
-            np.array(japan, float), np.array(korea, float), p_exact + Fraction(1, 100), q_exact
-        )
+        assert not is_nash(np.array(japan, float), np.array(korea, float), p_exact + Fraction(1, 100), q_exact)
 
 
 def test_weak_equilibria_are_reported_and_flagged():
@@ -261,9 +253,7 @@ def assert_matches_nashpy(japan: np.ndarray, korea: np.ndarray, solution: Soluti
         assert not solution.degenerate[n], f"game {n}"
         if mixed:
             assert len(mixed) == 1
-            np.testing.assert_allclose(
-                (solution.japan_b[n], solution.korea_b[n]), mixed[0], rtol=1e-9, atol=1e-12
-            )
+            np.testing.assert_allclose((solution.japan_b[n], solution.korea_b[n]), mixed[0], rtol=1e-9, atol=1e-12)
         else:
             assert np.isnan(solution.japan_b[n]) and np.isnan(solution.korea_b[n])
 
@@ -427,9 +417,7 @@ def test_every_game_has_an_equilibrium_and_reported_ones_are_equilibria(game):
     for n in range(len(japan)):
         for r, c in itertools.product(range(2), repeat=2):
             # Definition of a pure equilibrium: no profitable unilateral deviation.
-            expected = (japan[n, r, c] >= japan[n, 1 - r, c]) and (
-                korea[n, r, c] >= korea[n, r, 1 - c]
-            )
+            expected = (japan[n, r, c] >= japan[n, 1 - r, c]) and (korea[n, r, c] >= korea[n, r, 1 - c])
             assert s.pure[n, r, c] == expected
 
 
@@ -549,9 +537,7 @@ def test_large_batches_match_pieces():
     for start in range(0, 50_000, 12_345):
         piece = solve_2x2(japan[start : start + 12_345], korea[start : start + 12_345])
         for field in ("pure", "mixed", "japan_b", "korea_b", "degenerate"):
-            np.testing.assert_array_equal(
-                getattr(piece, field), getattr(whole, field)[start : start + 12_345]
-            )
+            np.testing.assert_array_equal(getattr(piece, field), getattr(whole, field)[start : start + 12_345])
 
 
 def test_inputs_are_not_modified():

@@ -59,7 +59,9 @@ def test_chunk_checkpoint_round_trip_is_exact(tmp_path: Path) -> None:
 
 def test_target_se_stops_early_and_reproducibly() -> None:
     a = model.simulate(BASELINE, n_samples=2_000_000, overrides=SMALL, execution=Execution(target_se=0.004))
-    b = model.simulate(BASELINE, n_samples=2_000_000, overrides=SMALL, execution=Execution(backend="loky", jobs=2, target_se=0.004))
+    b = model.simulate(
+        BASELINE, n_samples=2_000_000, overrides=SMALL, execution=Execution(backend="loky", jobs=2, target_se=0.004)
+    )
     assert a.attrs["samples"] < 2_000_000
     assert float(a.played_se.max()) <= 0.004
     xr.testing.assert_identical(strip(a), strip(b))
@@ -72,10 +74,24 @@ def _offshore(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_interrupt_and_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
-    args = ["run", str(BASELINE), "--samples", "3000000", "--set", "sampling.chunk_size=16384", "--jobs", "1", "--quiet", "--no-report"]
+    args = [
+        "run",
+        str(BASELINE),
+        "--samples",
+        "3000000",
+        "--set",
+        "sampling.chunk_size=16384",
+        "--jobs",
+        "1",
+        "--quiet",
+        "--no-report",
+    ]
     proc = subprocess.Popen(
         [sys.executable, "-m", "model.cli", *args, "--runs-dir", "interrupted"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 300
     partial = None
@@ -103,7 +119,10 @@ def test_interrupt_and_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
     fresh = _offshore(*args, "--runs-dir", "fresh", cwd=tmp_path)
     assert fresh.returncode == 0, fresh.stderr
     fresh_dir = Path(fresh.stdout.strip().splitlines()[-1])
-    with xr.open_dataset(tmp_path / final / "results.nc") as a, xr.open_dataset(tmp_path / fresh_dir / "results.nc") as b:
+    with (
+        xr.open_dataset(tmp_path / final / "results.nc") as a,
+        xr.open_dataset(tmp_path / fresh_dir / "results.nc") as b,
+    ):
         xr.testing.assert_identical(strip(a.load()), strip(b.load()))
     assert json.loads((tmp_path / final / "manifest.json").read_text())["status"] == "complete"
 

@@ -73,8 +73,9 @@ def test_grand_bargain_never_intervenes() -> None:
 
 
 def test_ptrl_money_counts_for_deterrence_and_contribution() -> None:
-    config, draws = fixed_config(**{"policy.financing": "ptrl_japan", "policy.ptrl_share_japan": 1.0,
-                                     "game.structural.china_resolve": 75})
+    config, draws = fixed_config(
+        **{"policy.financing": "ptrl_japan", "policy.ptrl_share_japan": 1.0, "game.structural.china_resolve": 75}
+    )
     w = structural_worlds(config, draws, 1)
     t = config.game.structural.horizon_years
     # F = 10, kappa*F = 5: deterrent 95, 75, 55, 35 vs 75 -> BB and BP hold.
@@ -86,7 +87,9 @@ def test_ptrl_money_counts_for_deterrence_and_contribution() -> None:
 
 
 def test_drawdown_counts_for_deterrence_not_contribution() -> None:
-    config, draws = fixed_config(**{"policy.financing": "drawdown", "game.structural.us.offshore_balancing.threshold": 45})
+    config, draws = fixed_config(
+        **{"policy.financing": "drawdown", "game.structural.us.offshore_balancing.threshold": 45}
+    )
     w = structural_worlds(config, draws, 1)
     # Deterrent +5 from the US-paid list, but E is unchanged: BP contribution 40 < 45.
     np.testing.assert_array_equal(w.intervenes[:, 0], [False, False, False, False])

@@ -64,8 +64,11 @@ def test_larger_alpha_never_lowers_japans_ptrl_payment(financing: str) -> None:
     assert np.all(paid[-1] > paid[0])
     # And in the estimates: Japan's mean PTRL burden rises with alpha on common draws.
     means = [
-        float(run(f'policy.financing="{financing}"', f"policy.ptrl_share_japan={a}", n=20_000)
-              .burden.sel(country="japan", component="ptrl"))
+        float(
+            run(f'policy.financing="{financing}"', f"policy.ptrl_share_japan={a}", n=20_000).burden.sel(
+                country="japan", component="ptrl"
+            )
+        )
         for a in (0.0, 0.5, 1.0)
     ]
     assert means[0] <= means[1] <= means[2] and means[2] > 0
@@ -74,7 +77,9 @@ def test_larger_alpha_never_lowers_japans_ptrl_payment(financing: str) -> None:
 def test_free_balancing_is_weakly_dominant_for_both() -> None:
     """No balancing cost, no retaliation, no war loss, positive collapse loss: balancing
     can only turn collapse into deterrence or US help, so B weakly dominates P."""
-    zero = [f"game.structural.{c}.{k}=0" for c in ("japan", "korea") for k in ("balancing_cost", "retaliation", "war_loss")]
+    zero = [
+        f"game.structural.{c}.{k}=0" for c in ("japan", "korea") for k in ("balancing_cost", "retaliation", "war_loss")
+    ]
     loaded = load_config(BASELINE, [*zero, 'policy.financing="ptrl_japan"'])
     draws = draw_worlds(loaded.config, loaded.priors(), 0, 50_000)
     _, japan, korea = payoffs_of(loaded.config, draws, 50_000)
@@ -94,7 +99,9 @@ def test_burden_components_add_up_and_bounds_bracket_the_rule() -> None:
     assert float(best) <= float(japan_total) + 1e-9 <= float(worst) + 2e-9
     q = ds.burden_quantile.sel(country="japan", component="total").values
     assert np.all(np.diff(q) >= 0)
-    assert float(ds.var95.sel(country="japan", component="total")) <= float(ds.cvar95.sel(country="japan", component="total"))
+    assert float(ds.var95.sel(country="japan", component="total")) <= float(
+        ds.cvar95.sel(country="japan", component="total")
+    )
 
 
 def test_collapse_probability_matches_burden_share() -> None:

@@ -100,11 +100,7 @@ def _manifest(report: Path) -> dict:
 def test_both_languages_have_every_string():
     assert LANGS == ("en", "zh-TW")
     assert EN.keys() == ZH.keys()
-    untranslated = [
-        k
-        for k, v in ZH.items()
-        if v == EN[k] and re.search("[A-Za-z]{4}", re.sub(r"\{[^}]*\}", "", v))
-    ]
+    untranslated = [k for k, v in ZH.items() if v == EN[k] and re.search("[A-Za-z]{4}", re.sub(r"\{[^}]*\}", "", v))]
     assert untranslated == []
     mostly_chinese = [k for k, v in ZH.items() if CJK.search(v)]
     assert len(mostly_chinese) > 0.9 * len(ZH)
@@ -118,9 +114,7 @@ def test_every_chinese_character_is_in_the_embedded_font():
     path = cjk_font_path()
     assert path is not None, "the noto-cjk-sans-otc package (a project dependency) is not installed"
     cmap = TTFont(str(path), fontNumber=TC_FACE_INDEX, lazy=True).getBestCmap()
-    missing = sorted(
-        {c for text in ZH.values() for c in text if ord(c) > 127 and ord(c) not in cmap}
-    )
+    missing = sorted({c for text in ZH.values() for c in text if ord(c) > 127 and ord(c) not in cmap})
     assert missing == []
 
 
@@ -173,9 +167,7 @@ def test_convergence_reproduces_the_run_exactly(runs):
             index = {"profile": "PP"} if "profile" in variable.dims else {}
             if "country" in variable.dims:
                 index = {"country": "japan", "component": "total"}
-            assert row["estimate"] == pytest.approx(
-                float(variable.sel(index)), rel=1e-12, abs=1e-15
-            )
+            assert row["estimate"] == pytest.approx(float(variable.sel(index)), rel=1e-12, abs=1e-15)
             assert row["se"] == pytest.approx(float(se.sel(index)), rel=1e-9, abs=1e-15)
 
 
@@ -236,9 +228,7 @@ def test_report_directory_holds_every_output(en_report, runs):
             assert width * 9 == height * 16, f"{chart['png']} is not 16:9"
             assert width >= 3000
             assert [round(d) for d in image.info["dpi"]] == [300, 300]
-    assert not [p for p in en_report.parent.iterdir() if p.name.startswith(".")], (
-        "temporary directory left behind"
-    )
+    assert not [p for p in en_report.parent.iterdir() if p.name.startswith(".")], "temporary directory left behind"
 
 
 def test_structural_only_charts_are_skipped_in_ordinal_mode(ordinal_report):
@@ -254,9 +244,7 @@ def test_csv_tables_hold_the_numbers_of_the_charts(en_report, runs):
     with xr.open_dataset(runs["baseline"] / "results.nc") as ds:
         played = ds.played.values
     assert table["code"].tolist() == ["BB", "BP", "PB", "PP"]
-    assert np.allclose(
-        table["Probability played: estimate (%)"].to_numpy(), 100 * played, rtol=1e-5
-    )
+    assert np.allclose(table["Probability played: estimate (%)"].to_numpy(), 100 * played, rtol=1e-5)
 
 
 def test_html_is_self_contained(en_report, zh_report):
@@ -335,9 +323,7 @@ def test_zh_report_is_in_traditional_chinese(zh_report, runs):
     assert "重點摘要" in summary and "日本的預期負擔" in summary
     manifest = _manifest(zh_report)
     assert all(CJK.search(c["title"]) for c in manifest["charts"])
-    header = (
-        (zh_report / "tables" / "01-game-table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    )
+    header = (zh_report / "tables" / "01-game-table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "發生機率" in header
     svg = (zh_report / "figures" / "01-game-table.svg").read_text(encoding="utf-8")
     assert "<text" not in svg  # text drawn as outlines: no font needed to view it
@@ -448,9 +434,7 @@ def test_report_command(runs, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(tmp_path / "run")
     assert calls[-1] == ("run", runs["paper"], tmp_path, "en")
-    result = cli.invoke(
-        command, ["--compare", "--lang", "zh-TW", str(runs["paper"]), str(runs["baseline"])]
-    )
+    result = cli.invoke(command, ["--compare", "--lang", "zh-TW", str(runs["paper"]), str(runs["baseline"])])
     assert result.exit_code == 0, result.output
     assert calls[-1] == ("comparison", [runs["paper"], runs["baseline"]], Path("reports"), "zh-TW")
     wrong = cli.invoke(command, [str(runs["paper"]), "--lang", "fr"])
@@ -585,9 +569,7 @@ IMAGES = """Promise.all(Array.from(document.images).map(async (img) => {
 def _open_in_chromium(browser: DevTools, html: Path) -> dict:
     """Load ``html``; return its images, console errors, requests and the fonts used."""
     target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-        "sessionId"
-    ]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for domain in ("Page", "Runtime", "Log", "Network", "DOM", "CSS"):
         browser.call(f"{domain}.enable", session=session)
     browser.call("Page.navigate", {"url": html.resolve().as_uri()}, session=session)
@@ -600,25 +582,17 @@ def _open_in_chromium(browser: DevTools, html: Path) -> dict:
     root = browser.call("DOM.getDocument", session=session)["root"]["nodeId"]
     fonts = {}
     for selector in ("h1", "#summary li", "footer p"):
-        node = browser.call(
-            "DOM.querySelector", {"nodeId": root, "selector": selector}, session=session
-        )["nodeId"]
-        fonts[selector] = browser.call(
-            "CSS.getPlatformFontsForNode", {"nodeId": node}, session=session
-        )["fonts"]
+        node = browser.call("DOM.querySelector", {"nodeId": root, "selector": selector}, session=session)["nodeId"]
+        fonts[selector] = browser.call("CSS.getPlatformFontsForNode", {"nodeId": node}, session=session)["fonts"]
     mine = [e for e in browser.events if e.get("sessionId") == session]
     errors = [
         e
         for e in mine
         if e["method"] in ("Runtime.exceptionThrown", "Network.loadingFailed")
-        or (
-            e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert")
-        )
+        or (e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
         or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
     ]
-    requests = [
-        e["params"]["request"]["url"] for e in mine if e["method"] == "Network.requestWillBeSent"
-    ]
+    requests = [e["params"]["request"]["url"] for e in mine if e["method"] == "Network.requestWillBeSent"]
     browser.call("Target.closeTarget", {"targetId": target})
     return {"images": images, "errors": errors, "requests": requests, "fonts": fonts}
 

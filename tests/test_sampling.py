@@ -70,8 +70,7 @@ def as_matrix(draws: dict) -> np.ndarray:
 @pytest.mark.parametrize("sampler", SAMPLERS)
 def test_output_shapes_order_and_fixed_values(sampler: str) -> None:
     params = mixed_params()
-    draws = draw_chunk(params, sampler=sampler, seed=SEED, chunk_index=2, chunk_size=1024,
-                       n=1000)
+    draws = draw_chunk(params, sampler=sampler, seed=SEED, chunk_index=2, chunk_size=1024, n=1000)
     assert list(draws) == list(params)
     for values in draws.values():
         assert values.shape == (1000,) and values.dtype == np.float64
@@ -109,11 +108,9 @@ def test_fixed_parameters_consume_no_randomness(sampler: str) -> None:
 
 @pytest.mark.parametrize("sampler", SAMPLERS)
 def test_empty_and_all_fixed_chunks(sampler: str) -> None:
-    empty = draw_chunk(mixed_params(), sampler=sampler, seed=1, chunk_index=0, chunk_size=8,
-                       n=0)
+    empty = draw_chunk(mixed_params(), sampler=sampler, seed=1, chunk_index=0, chunk_size=8, n=0)
     assert all(v.shape == (0,) for v in empty.values())
-    fixed = draw_chunk({"a": Fixed(value=1.5)}, sampler=sampler, seed=1, chunk_index=5,
-                       chunk_size=8, n=8)
+    fixed = draw_chunk({"a": Fixed(value=1.5)}, sampler=sampler, seed=1, chunk_index=5, chunk_size=8, n=8)
     np.testing.assert_array_equal(fixed["a"], np.full(8, 1.5))
 
 
@@ -176,12 +173,10 @@ def test_mc_copula_draws_normals_first_then_uncorrelated_in_order() -> None:
     matrix = np.array([[1.0, 0.5], [0.5, 1.0]])
     corr = Correlation(("shock", "cost"), matrix)
     n = 200
-    draws = draw_chunk(params, sampler="mc", seed=SEED, chunk_index=1, chunk_size=n, n=n,
-                       correlation=corr)
+    draws = draw_chunk(params, sampler="mc", seed=SEED, chunk_index=1, chunk_size=n, n=n, correlation=corr)
     rng = parameter_generator(SEED, 1, "copula:shock|cost")
     z = rng.standard_normal((n, 2))
-    u = np.clip(scipy.stats.norm.cdf(z @ np.linalg.cholesky(matrix).T), U_EPSILON,
-                1 - U_EPSILON)
+    u = np.clip(scipy.stats.norm.cdf(z @ np.linalg.cholesky(matrix).T), U_EPSILON, 1 - U_EPSILON)
     np.testing.assert_allclose(draws["shock"], params["shock"].ppf(u[:, 0]), rtol=1e-12)
     np.testing.assert_allclose(draws["cost"], params["cost"].ppf(u[:, 1]), rtol=1e-12)
     for name in ("loss", "years", "rate", "tilt"):
@@ -208,8 +203,7 @@ def test_sobol_chunks_concatenate_to_one_sequence() -> None:
     d, size = 5, 2**10
     params = uniform_params(d)
     chunks = [
-        as_matrix(draw_chunk(params, sampler="sobol", seed=SEED, chunk_index=k,
-                             chunk_size=size, n=size))
+        as_matrix(draw_chunk(params, sampler="sobol", seed=SEED, chunk_index=k, chunk_size=size, n=size))
         for k in range(4)
     ]
     assert np.array_equal(np.vstack(chunks), reference_sobol(d, 4 * size, SEED))
@@ -219,21 +213,18 @@ def test_sobol_short_last_chunk_is_a_prefix_of_its_slice() -> None:
     d, size = 3, 2**8
     params = uniform_params(d)
     reference = reference_sobol(d, 4 * size, SEED)
-    last = as_matrix(draw_chunk(params, sampler="sobol", seed=SEED, chunk_index=3,
-                                chunk_size=size, n=100))
-    assert np.array_equal(last, reference[3 * size: 3 * size + 100])
+    last = as_matrix(draw_chunk(params, sampler="sobol", seed=SEED, chunk_index=3, chunk_size=size, n=100))
+    assert np.array_equal(last, reference[3 * size : 3 * size + 100])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no balance warning for a short first chunk
-        first = as_matrix(draw_chunk(params, sampler="sobol", seed=SEED, chunk_index=0,
-                                     chunk_size=size, n=100))
+        first = as_matrix(draw_chunk(params, sampler="sobol", seed=SEED, chunk_index=0, chunk_size=size, n=100))
     assert np.array_equal(first, reference[:100])
 
 
 def test_sobol_first_chunk_is_balanced() -> None:
     """2^m scrambled Sobol' points put exactly one point in each 1/2^m interval."""
     size = 2**9
-    u = as_matrix(draw_chunk(uniform_params(4), sampler="sobol", seed=7, chunk_index=0,
-                             chunk_size=size, n=size))
+    u = as_matrix(draw_chunk(uniform_params(4), sampler="sobol", seed=7, chunk_index=0, chunk_size=size, n=size))
     for column in u.T:
         assert np.array_equal(np.sort(np.floor(column * size)), np.arange(size))
 
@@ -245,16 +236,14 @@ def test_sobol_first_chunk_is_balanced() -> None:
 
 @pytest.mark.parametrize("n", [1, 7, 1000])
 def test_lhs_chunk_is_stratified_per_dimension(n: int) -> None:
-    u = as_matrix(draw_chunk(uniform_params(6), sampler="lhs", seed=SEED, chunk_index=9,
-                             chunk_size=1024, n=n))
+    u = as_matrix(draw_chunk(uniform_params(6), sampler="lhs", seed=SEED, chunk_index=9, chunk_size=1024, n=n))
     for column in u.T:
         assert np.array_equal(np.sort(np.floor(column * n)), np.arange(n))
 
 
 def test_lhs_uses_the_chunk_generator() -> None:
     d, n, k = 4, 64, 2
-    u = as_matrix(draw_chunk(uniform_params(d), sampler="lhs", seed=SEED, chunk_index=k,
-                             chunk_size=n, n=n))
+    u = as_matrix(draw_chunk(uniform_params(d), sampler="lhs", seed=SEED, chunk_index=k, chunk_size=n, n=n))
     try:
         engine = qmc.LatinHypercube(d, rng=chunk_generator(SEED, k))
     except TypeError:  # scipy < 1.15
@@ -265,8 +254,7 @@ def test_lhs_uses_the_chunk_generator() -> None:
 @pytest.mark.parametrize("sampler", ["lhs", "sobol"])
 def test_qmc_marginals_follow_the_distributions(sampler: str) -> None:
     params = {"a": Triangular(min=0, mode=1, max=4), "b": Beta(alpha=2, beta=3)}
-    draws = draw_chunk(params, sampler=sampler, seed=3, chunk_index=1, chunk_size=2**14,
-                       n=2**14)
+    draws = draw_chunk(params, sampler=sampler, seed=3, chunk_index=1, chunk_size=2**14, n=2**14)
     reference = {"a": scipy.stats.triang(0.25, loc=0, scale=4), "b": scipy.stats.beta(2, 3)}
     for name, ref in reference.items():
         # Stratified designs fit far better than i.i.d. draws; KS is conservative here.
@@ -300,8 +288,9 @@ def test_copula_reproduces_spearman_rank_correlation(sampler: str) -> None:
         "rate": Gamma(shape=2, scale=0.5),
     }
     corr = Correlation(("loss", "cost", "rate"), TARGET)
-    draws = draw_chunk(params, sampler=sampler, seed=SEED, chunk_index=1, chunk_size=2**17,
-                       n=N_COPULA, correlation=corr)
+    draws = draw_chunk(
+        params, sampler=sampler, seed=SEED, chunk_index=1, chunk_size=2**17, n=N_COPULA, correlation=corr
+    )
     rho = scipy.stats.spearmanr(np.column_stack([draws[k] for k in corr.names])).statistic
     bound = spearman_fisher_z_bound(N_COPULA)
     for i in range(3):
@@ -321,16 +310,14 @@ def test_copula_reproduces_spearman_rank_correlation(sampler: str) -> None:
 def test_singular_correlation_gives_comonotone_draws(sampler: str) -> None:
     params = {"a": LogNormal(median=1, sigma=1), "b": Uniform(min=-1, max=1)}
     corr = Correlation(("a", "b"), np.ones((2, 2)))
-    draws = draw_chunk(params, sampler=sampler, seed=5, chunk_index=0, chunk_size=1024, n=1024,
-                       correlation=corr)
+    draws = draw_chunk(params, sampler=sampler, seed=5, chunk_index=0, chunk_size=1024, n=1024, correlation=corr)
     order = np.argsort(draws["a"])
     assert np.all(np.diff(draws["b"][order]) >= -1e-12)
 
 
 def test_correlation_with_fixed_parameter_drops_it() -> None:
     params = {"a": Normal(mean=0, sd=1), "b": Fixed(value=1.0), "c": Normal(mean=0, sd=1)}
-    full = Correlation(("a", "b", "c"), np.array([[1, 0.3, 0.8], [0.3, 1, 0.1],
-                                                  [0.8, 0.1, 1.0]]))
+    full = Correlation(("a", "b", "c"), np.array([[1, 0.3, 0.8], [0.3, 1, 0.1], [0.8, 0.1, 1.0]]))
     reduced = Correlation(("a", "c"), np.array([[1, 0.8], [0.8, 1.0]]))
     kwargs = dict(sampler="mc", seed=1, chunk_index=0, chunk_size=64, n=64)
     a = draw_chunk(params, correlation=full, **kwargs)
@@ -342,8 +329,9 @@ def test_correlation_with_fixed_parameter_drops_it() -> None:
 def test_correlation_with_unknown_name_is_rejected() -> None:
     corr = Correlation(("a", "zzz"), np.eye(2))
     with pytest.raises(ValueError, match="zzz"):
-        draw_chunk({"a": Normal(mean=0, sd=1)}, sampler="mc", seed=1, chunk_index=0,
-                   chunk_size=4, n=4, correlation=corr)
+        draw_chunk(
+            {"a": Normal(mean=0, sd=1)}, sampler="mc", seed=1, chunk_index=0, chunk_size=4, n=4, correlation=corr
+        )
 
 
 INVALID_MATRICES = [
@@ -359,8 +347,7 @@ INVALID_MATRICES = [
 ]
 
 
-@pytest.mark.parametrize(("matrix", "message"), INVALID_MATRICES,
-                         ids=[m for _, m in INVALID_MATRICES])
+@pytest.mark.parametrize(("matrix", "message"), INVALID_MATRICES, ids=[m for _, m in INVALID_MATRICES])
 def test_invalid_correlation_matrices_are_rejected(matrix: object, message: str) -> None:
     result = validate_correlation(matrix)
     assert result is not None and message in result
@@ -375,8 +362,7 @@ def test_valid_correlation_matrices_are_accepted() -> None:
     corr = Correlation(["a", "b", "c"], TARGET.tolist())
     assert corr.names == ("a", "b", "c") and corr.matrix.dtype == np.float64
     assert not corr.matrix.flags.writeable
-    assert corr == Correlation(("a", "b", "c"), TARGET) and hash(corr) == hash(
-        Correlation(("a", "b", "c"), TARGET))
+    assert corr == Correlation(("a", "b", "c"), TARGET) and hash(corr) == hash(Correlation(("a", "b", "c"), TARGET))
 
 
 def test_correlation_shape_and_names_must_agree() -> None:
@@ -399,10 +385,12 @@ def test_correlation_shape_and_names_must_agree() -> None:
     n=st.integers(1, 64),
 )
 def test_draws_stay_in_support(sampler: str, seed: int, chunk_index: int, n: int) -> None:
-    params = {"p": Pert(min=-2, mode=-2, max=3), "b": Beta(alpha=0.3, beta=0.3, min=5, max=6),
-              "t": TruncNormal(mean=10, sd=1, min=-1, max=0)}
-    draws = draw_chunk(params, sampler=sampler, seed=seed, chunk_index=chunk_index,
-                       chunk_size=64, n=n)
+    params = {
+        "p": Pert(min=-2, mode=-2, max=3),
+        "b": Beta(alpha=0.3, beta=0.3, min=5, max=6),
+        "t": TruncNormal(mean=10, sd=1, min=-1, max=0),
+    }
+    draws = draw_chunk(params, sampler=sampler, seed=seed, chunk_index=chunk_index, chunk_size=64, n=n)
     assert np.all((draws["p"] >= -2) & (draws["p"] <= 3))
     assert np.all((draws["b"] >= 5) & (draws["b"] <= 6))
     assert np.all((draws["t"] >= -1) & (draws["t"] <= 0))

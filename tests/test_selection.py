@@ -74,10 +74,7 @@ def test_play_is_a_mixture_of_equilibria(game_pool, rule):
     # an equilibrium; its probability identifies the weight of the mixed equilibrium.
     idx = np.flatnonzero(isolated)
     outer = np.stack(
-        [
-            product_play(p, q).ravel()
-            for p, q in zip(solution.japan_b[idx], solution.korea_b[idx], strict=True)
-        ]
+        [product_play(p, q).ravel() for p, q in zip(solution.japan_b[idx], solution.korea_b[idx], strict=True)]
     )
     non_equilibrium = (~pure[idx]).argmax(axis=1)
     assert (~pure[idx][np.arange(len(idx)), non_equilibrium]).all()
@@ -173,30 +170,20 @@ def test_payoff_dominance_falls_back_to_risk_dominance_when_not_pareto_ranked():
     korea = np.array([[0.0, 1.0], [4.0, 2.0]])
     s = solve_2x2(japan, korea)
     for rule in ("payoff_dominance", "risk_dominance"):
-        np.testing.assert_array_equal(
-            play_probabilities(japan, korea, s, rule), profile_vector("PB")
-        )
+        np.testing.assert_array_equal(play_probabilities(japan, korea, s, rule), profile_vector("PB"))
     # Japan's bounds: BP gives it 3, PB 1, the mixed equilibrium q* = 1/2 gives
     # 0.5 * 1 + 0.5 * 2 = 1.5.
-    np.testing.assert_array_equal(
-        play_probabilities(japan, korea, s, "japan_best"), profile_vector("BP")
-    )
-    np.testing.assert_array_equal(
-        play_probabilities(japan, korea, s, "japan_worst"), profile_vector("PB")
-    )
+    np.testing.assert_array_equal(play_probabilities(japan, korea, s, "japan_best"), profile_vector("BP"))
+    np.testing.assert_array_equal(play_probabilities(japan, korea, s, "japan_worst"), profile_vector("PB"))
 
 
 def test_mixed_and_uniform_rules_in_a_stag_hunt():
     # Mixed equilibrium: q* = b / (b - a) = -3 / (-3 - 1) = 3/4, p* likewise 3/4.
     s = solve_2x2(STAG_HUNT_JAPAN, STAG_HUNT_KOREA)
     mixed = product_play(0.75, 0.75)
-    np.testing.assert_allclose(
-        play_probabilities(STAG_HUNT_JAPAN, STAG_HUNT_KOREA, s, "mixed"), mixed, atol=1e-15
-    )
+    np.testing.assert_allclose(play_probabilities(STAG_HUNT_JAPAN, STAG_HUNT_KOREA, s, "mixed"), mixed, atol=1e-15)
     uniform = (profile_vector("BB") + profile_vector("PP") + mixed) / 3.0
-    np.testing.assert_allclose(
-        play_probabilities(STAG_HUNT_JAPAN, STAG_HUNT_KOREA, s, "uniform"), uniform, atol=1e-15
-    )
+    np.testing.assert_allclose(play_probabilities(STAG_HUNT_JAPAN, STAG_HUNT_KOREA, s, "uniform"), uniform, atol=1e-15)
 
 
 def test_japan_bounds_split_exact_ties():
@@ -221,9 +208,7 @@ def test_degenerate_game_chooses_among_pure_equilibria():
         # Nash products are 0 * 2 and 0 * 1: a tie, like Japan's payoffs.
         np.testing.assert_array_equal(play_probabilities(japan, korea, s, rule), half)
     # BB pays (1, 2) and PP (1, 1): BB Pareto-dominates.
-    np.testing.assert_array_equal(
-        play_probabilities(japan, korea, s, "payoff_dominance"), profile_vector("BB")
-    )
+    np.testing.assert_array_equal(play_probabilities(japan, korea, s, "payoff_dominance"), profile_vector("BB"))
 
 
 def test_game_without_pure_equilibrium_plays_the_mixed_one():
@@ -231,9 +216,7 @@ def test_game_without_pure_equilibrium_plays_the_mixed_one():
     korea = -japan
     s = solve_2x2(japan, korea)
     for rule in RULES:
-        np.testing.assert_allclose(
-            play_probabilities(japan, korea, s, rule), np.full((2, 2), 0.25), atol=1e-15
-        )
+        np.testing.assert_allclose(play_probabilities(japan, korea, s, rule), np.full((2, 2), 0.25), atol=1e-15)
 
 
 # --------------------------------------------------------------------------------------

@@ -127,9 +127,7 @@ def test_tornado_order_and_values_match_the_hand_computation(tmp_path: Path) -> 
     assert set(result.inputs[3:]) == set(INERT) and np.all(result.swing()[3:] == 0)
     np.testing.assert_allclose(result.values[:, 0], [104.0, 120.0, 136.0])
     frame = result.to_frame()
-    assert (
-        list(frame["rank"]) == list(range(1, 9)) and frame["swing_usd_bn"].is_monotonic_decreasing
-    )
+    assert list(frame["rank"]) == list(range(1, 9)) and frame["swing_usd_bn"].is_monotonic_decreasing
 
 
 def test_tornado_swing_includes_the_median_world() -> None:
@@ -137,9 +135,7 @@ def test_tornado_swing_includes_the_median_world() -> None:
     # world is such a knife edge for Korea's outlay): equal ends still move the result.
     from model.sensitivity.tornado import _swing
 
-    np.testing.assert_array_equal(
-        _swing(np.array([851.0, 300.0]), 406.0, np.array([851.0, 500.0])), [445.0, 200.0]
-    )
+    np.testing.assert_array_equal(_swing(np.array([851.0, 300.0]), 406.0, np.array([851.0, 500.0])), [445.0, 200.0])
 
 
 # ------------------------------------------------------------------------------- Sobol'
@@ -189,12 +185,8 @@ def test_bootstrap_uses_scipys_estimator(tmp_path: Path) -> None:
     mean = np.mean(np.concatenate([f_a, f_b], axis=1), axis=1)
     first, total = indices(f_a - mean[:, None], f_b - mean[:, None], f_ab - mean[None, :, None])
     ok = np.isfinite(first)
-    np.testing.assert_allclose(
-        first[ok], np.asarray(reference.first_order)[ok], rtol=1e-10, atol=1e-12
-    )
-    np.testing.assert_allclose(
-        total[ok], np.asarray(reference.total_order)[ok], rtol=1e-10, atol=1e-12
-    )
+    np.testing.assert_allclose(first[ok], np.asarray(reference.first_order)[ok], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(total[ok], np.asarray(reference.total_order)[ok], rtol=1e-10, atol=1e-12)
 
 
 def test_sobol_is_reproducible_and_independent_of_jobs(tmp_path: Path) -> None:
@@ -216,9 +208,7 @@ def test_world_model_reproduces_a_run(tmp_path: Path) -> None:
     assert np.mean(sample.y["japan_burden"]) == pytest.approx(
         float(ds.burden.sel(country="japan", component="total")), rel=1e-12
     )
-    assert np.mean(sample.y["japan_alone"]) == pytest.approx(
-        float(ds.played.sel(profile="BP")), rel=1e-12
-    )
+    assert np.mean(sample.y["japan_alone"]) == pytest.approx(float(ds.played.sel(profile="BP")), rel=1e-12)
 
 
 def test_ordinal_config_is_refused_with_one_line() -> None:
@@ -349,9 +339,7 @@ def group() -> click.Group:
     return main
 
 
-def test_cli_sensitivity_writes_every_method(
-    cli: CliRunner, group: click.Group, tmp_path: Path
-) -> None:
+def test_cli_sensitivity_writes_every_method(cli: CliRunner, group: click.Group, tmp_path: Path) -> None:
     result = cli.invoke(
         group,
         [

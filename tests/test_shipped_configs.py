@@ -29,7 +29,8 @@ def priors_in(node: Any, path: str = "") -> Iterator[tuple[str, dict]]:
 def test_every_prior_has_unit_and_source(path: Path) -> None:
     resolved = load_config(path).resolved_dict()
     missing = [
-        key for key, prior in priors_in(resolved)
+        key
+        for key, prior in priors_in(resolved)
         if not str(prior.get("unit", "")).strip() or not str(prior.get("source", "")).strip()
     ]
     assert not missing, f"priors without unit or source: {missing}"

@@ -31,9 +31,7 @@ ALPHAS = (0.0, 0.25, 0.5, 1.0)
 
 def alpha_study(samples: int = 4096):
     study = load(BASELINE, SMALL)
-    return replace(
-        study, axes=(Axis("policy.ptrl_share_japan", ALPHAS, "--grid"),), samples=samples, seed=11
-    )
+    return replace(study, axes=(Axis("policy.ptrl_share_japan", ALPHAS, "--grid"),), samples=samples, seed=11)
 
 
 @pytest.fixture()
@@ -98,9 +96,7 @@ def test_flagship_study_file_resolves_to_33_valid_points() -> None:
     assert study.shape == (3, 11)
     configs = study.resolve_points()
     assert {c.config.policy.financing for c in configs} == {"ptrl_japan"}
-    assert [c.config.policy.ptrl_share_japan for c in configs[:11]] == pytest.approx(
-        np.linspace(0, 1, 11), abs=1e-12
-    )
+    assert [c.config.policy.ptrl_share_japan for c in configs[:11]] == pytest.approx(np.linspace(0, 1, 11), abs=1e-12)
     assert len({c.config.sampling.seed for c in configs}) == 1  # common random numbers
 
 
@@ -178,9 +174,7 @@ def test_interrupted_sweep_resumes_to_the_same_result(
             np.testing.assert_array_equal(ds[name].values, alpha_sweep[name].values, err_msg=name)
 
 
-def test_cli_sweep_writes_a_complete_self_contained_study(
-    cli: CliRunner, group: click.Group, tmp_path: Path
-) -> None:
+def test_cli_sweep_writes_a_complete_self_contained_study(cli: CliRunner, group: click.Group, tmp_path: Path) -> None:
     args = [
         "sweep",
         str(BASELINE),
@@ -214,25 +208,18 @@ def test_cli_sweep_writes_a_complete_self_contained_study(
     } <= names
     assert "chunks" not in names
     manifest = json.loads((path / "manifest.json").read_text())
-    assert (
-        manifest["status"] == "complete" and manifest["kind"] == "sweep" and manifest["points"] == 6
-    )
+    assert manifest["status"] == "complete" and manifest["kind"] == "sweep" and manifest["points"] == 6
     with xr.open_dataset(path / "results.nc") as ds:
         assert ds.p_collapse.dims == ("policy.us_regime", "policy.ptrl_share_japan")
         assert list(ds["policy.us_regime"].values) == ["offshore_balancing", "grand_bargain"]
         assert float(ds.p_us_intervenes.sel({"policy.us_regime": "grand_bargain"}).max()) == 0.0
     charts = sorted(p.name for p in (path / "charts").iterdir())
-    assert (
-        "sweep_ptrl_share_japan_headline.png" in charts
-        and "sweep_ptrl_share_japan_headline.svg" in charts
-    )
+    assert "sweep_ptrl_share_japan_headline.png" in charts and "sweep_ptrl_share_japan_headline.svg" in charts
     page = (path / "study.html").read_text()
     assert "data:image/png;base64," in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
     # The directory reproduces itself: its study.toml names the resolved config.
-    again = cli.invoke(
-        group, ["sweep", str(path / "study.toml"), "--jobs", "1", "--no-charts", "--quiet"]
-    )
+    again = cli.invoke(group, ["sweep", str(path / "study.toml"), "--jobs", "1", "--no-charts", "--quiet"])
     assert again.exit_code == 0, again.output
     with (
         xr.open_dataset(path / "results.nc") as a,
@@ -269,9 +256,7 @@ def test_bad_sweep_input_exits_2_with_one_line_and_writes_nothing(
     assert not (tmp_path / "runs").exists()
 
 
-def test_bad_study_file_names_file_and_key(
-    cli: CliRunner, group: click.Group, tmp_path: Path
-) -> None:
+def test_bad_study_file_names_file_and_key(cli: CliRunner, group: click.Group, tmp_path: Path) -> None:
     study = tmp_path / "study.toml"
     study.write_text(
         f'base = "{BASELINE.as_posix()}"\nsamples = 100\n[grid]\n"policy.ptrl_share_japan" = {{ start = 0, stop = 1 }}\n'

@@ -122,12 +122,14 @@ def _check_correlation_names(config: Config, source: str) -> None:
         if name not in priors:
             raise ConfigError(source, "sampling.correlation.parameters", f"not an active parameter: {name}")
         if priors[name].is_fixed:
-            raise ConfigError(source, "sampling.correlation.parameters", f"{name} is fixed; only uncertain parameters can be correlated")
+            raise ConfigError(
+                source,
+                "sampling.correlation.parameters",
+                f"{name} is fixed; only uncertain parameters can be correlated",
+            )
 
 
-def load_config(
-    path: str | Path | None = None, overrides: Iterable[str] = ()
-) -> LoadedConfig:
+def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -> LoadedConfig:
     """Load, merge and validate a config file.
 
     Parameters

@@ -70,9 +70,7 @@ def _structural_priors(structural: Any, us_regime: str) -> dict[str, Any]:
         for key in US_KEYS:
             priors[f"game.structural.us.{us_regime}.{key}"] = getattr(regime, key)
     if structural.noise_sd > 0:
-        noise = parse_distribution(
-            {"dist": "normal", "mean": 0.0, "sd": structural.noise_sd}, base_dir=Path(".")
-        )
+        noise = parse_distribution({"dist": "normal", "mean": 0.0, "sd": structural.noise_sd}, base_dir=Path("."))
         for player in ORDINAL_PLAYERS:
             for profile in PROFILES:
                 priors[structural_noise_key(player, profile)] = noise

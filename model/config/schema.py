@@ -207,9 +207,7 @@ class StructuralGame(Strict):
     def _unit(cls, value: Any) -> Any:
         return _unit_interval(value)
 
-    @field_validator(
-        "ptrl_retaliation", "taiwan_deterrent", "china_resolve", "ptrl_value", "ptrl_leverage"
-    )
+    @field_validator("ptrl_retaliation", "taiwan_deterrent", "china_resolve", "ptrl_value", "ptrl_leverage")
     @classmethod
     def _nonneg(cls, value: Any) -> Any:
         return _nonnegative(value)
@@ -244,4 +242,3 @@ class Config(Strict):
     sampling: Sampling = Sampling()
     game: Game = Game()
     policy: Policy = Policy()
-

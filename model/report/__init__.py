@@ -47,9 +47,7 @@ def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str
     return render(Path(run_dir), Path(out_root), lang)
 
 
-def render_comparison(
-    run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en"
-) -> Path:
+def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en") -> Path:
     """Render one report setting several runs side by side; returns its directory.
 
     Writes ``out_root/compare-<hash>/`` (``-zh-TW`` appended in Traditional Chinese);

@@ -65,18 +65,12 @@ def game_table(table: Table, run: RunData, tx: Text) -> Figure:
             row = frame.loc[japan + korea]
             played = float(row["played"])
             x, y = c, 1 - r
-            ax.add_patch(
-                Rectangle(
-                    (x, y), 1, 1, facecolor=cmap(0.08 + 0.8 * played / 100), edgecolor="white", lw=4
-                )
-            )
+            ax.add_patch(Rectangle((x, y), 1, 1, facecolor=cmap(0.08 + 0.8 * played / 100), edgecolor="white", lw=4))
             dark = played > 55
             ink = "white" if dark else style.INK
             soft = "#f2f2f2" if dark else style.MUTED
             cx = x + 0.5
-            ax.text(
-                cx, y + 0.89, tx("cell_played"), ha="center", va="center", fontsize=10.5, color=soft
-            )
+            ax.text(cx, y + 0.89, tx("cell_played"), ha="center", va="center", fontsize=10.5, color=soft)
             ax.text(
                 cx,
                 y + 0.75,
@@ -140,9 +134,7 @@ def _scalar_mappable(cmap):
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import LinearSegmentedColormap, Normalize
 
-    shown = LinearSegmentedColormap.from_list(
-        "shown", [cmap(0.08 + 0.8 * v) for v in np.linspace(0, 1, 64)]
-    )
+    shown = LinearSegmentedColormap.from_list("shown", [cmap(0.08 + 0.8 * v) for v in np.linspace(0, 1, 64)])
     return ScalarMappable(norm=Normalize(0, 100), cmap=shown)
 
 
@@ -386,9 +378,7 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
                 )
         labels = list(part.drop_duplicates("code")["label"])
         ax.set_yticks(base, [_short(label, tx) for label in labels])
-        ax.set_title(
-            "\n".join(wrap(title, 20 if tx.zh else 24)), loc="left", fontsize=12, **style.strong()
-        )
+        ax.set_title("\n".join(wrap(title, 20 if tx.zh else 24)), loc="left", fontsize=12, **style.strong())
         ax.set_xlabel(xlabel)
         top = float(part["value_high"].max())
         ax.set_xlim(0, top * 1.2 if panel == "burden" else min(max(top * 1.18, 10), 118))
@@ -419,19 +409,13 @@ def convergence(table: Table, run: RunData, tx: Text) -> Figure:
         part = frame[frame["code"] == code].sort_values("worlds")
         money = part["unit"].iloc[0] == tx.money_unit
         x = part["worlds"].to_numpy(float)
-        band = ax.fill_between(
-            x, part["value_low"], part["value_high"], color=style.BLUE, alpha=0.22, lw=0
-        )
+        band = ax.fill_between(x, part["value_low"], part["value_high"], color=style.BLUE, alpha=0.22, lw=0)
         (line,) = ax.plot(x, part["value"], color=style.BLUE, lw=2, marker="o", ms=3.5)
         full = ax.axhline(float(part["full_run"].iloc[0]), color=style.INK, ls="--", lw=1.3)
         ax.set_xscale("log")
         ax.set_title(part["label"].iloc[0], loc="left", fontsize=12, **style.strong())
         ax.set_xlabel(tx("axis_worlds_log"))
-        ax.set_ylabel(
-            tx("axis_burden_japan", unit=tx.money_unit, years=years)
-            if money
-            else tx("axis_probability")
-        )
+        ax.set_ylabel(tx("axis_burden_japan", unit=tx.money_unit, years=years) if money else tx("axis_probability"))
         if money:
             ax.yaxis.set_major_formatter(_thousands())
         ax.xaxis.set_major_formatter(_thousands())
@@ -505,9 +489,7 @@ def cmp_outcomes(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     frame = table.frame
     order = list(dict.fromkeys(frame["run_label"]))
     fig, ax = style.new_figure(tx("chart_cmp_outcomes"))
-    series = [
-        (code, tx(f"outcome_label_{code}"), style.OUTCOME_COLOURS[code]) for code, _ in OUTCOMES
-    ]
+    series = [(code, tx(f"outcome_label_{code}"), style.OUTCOME_COLOURS[code]) for code, _ in OUTCOMES]
     handles, points = _dot_plot(ax, frame, order, series, "value")
     ax.set_xlabel(tx("axis_probability"))
     ax.set_xlim(0, 105)
@@ -525,12 +507,7 @@ def cmp_played(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     left = np.zeros(len(order))
     handles, labels = [], []
     for profile in PROFILES:
-        values = (
-            frame[frame["code"] == profile]
-            .set_index("run_label")
-            .reindex(order)["value"]
-            .to_numpy(float)
-        )
+        values = frame[frame["code"] == profile].set_index("run_label").reindex(order)["value"].to_numpy(float)
         bars = ax.barh(
             y,
             values,
@@ -603,12 +580,7 @@ def cmp_components(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     handles, labels = [], []
     totals = frame[frame["code"] == "total"].set_index("run_label").reindex(order)
     for component in COMPONENTS:
-        values = (
-            frame[frame["code"] == component]
-            .set_index("run_label")
-            .reindex(order)["burden"]
-            .to_numpy(float)
-        )
+        values = frame[frame["code"] == component].set_index("run_label").reindex(order)["burden"].to_numpy(float)
         if np.all(np.abs(values) < 1e-9):
             continue
         bars = ax.barh(
@@ -622,9 +594,7 @@ def cmp_components(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
         left = left + values
         handles.append(bars)
         labels.append(tx.component(component))
-    ax.errorbar(
-        totals["burden"], y, xerr=_xerr(totals, "burden"), fmt="none", ecolor=style.INK, capsize=3
-    )
+    ax.errorbar(totals["burden"], y, xerr=_xerr(totals, "burden"), fmt="none", ecolor=style.INK, capsize=3)
     ax.set_xlim(0, float(totals["burden_high"].max()) * 1.15)
     pad = 0.012 * ax.get_xlim()[1]
     for yi, v, hi in zip(y, totals["burden"], totals["burden_high"], strict=True):

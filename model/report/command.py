@@ -15,9 +15,7 @@ EXIT_BAD_INPUT = 2
 def build_command() -> click.Command:
     @click.command("report")
     @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option(
-        "--compare", is_flag=True, help="Set the runs side by side in one comparison report."
-    )
+    @click.option("--compare", is_flag=True, help="Set the runs side by side in one comparison report.")
     @click.option(
         "--lang",
         type=click.Choice(LANGS),

@@ -96,9 +96,7 @@ def load_runs(run_dirs: Sequence[Path]) -> list[RunData]:
     return runs
 
 
-def render_comparison(
-    run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en"
-) -> Path:
+def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en") -> Path:
     from model.report.render import report_dir_name, write_document
 
     tx = Text(lang)

@@ -106,9 +106,7 @@ def convergence(run: RunData, max_chunks: int = MAX_CHUNKS) -> pd.DataFrame:
     first = plan.size(0)
     draws = draw_worlds(config, priors, 0, first)
     for n in prefix_points(first):
-        worlds, japan, korea = payoffs_of(
-            config, {key: value[:n] for key, value in draws.items()}, n
-        )
+        worlds, japan, korea = payoffs_of(config, {key: value[:n] for key, value in draws.items()}, n)
         record(summarise(config, japan, korea, worlds), 1)
     worlds, japan, korea = payoffs_of(config, draws, first)
     merged = summarise(config, japan, korea, worlds)

@@ -60,9 +60,7 @@ def _from_samples_file(run: RunData) -> np.ndarray | None:
                 return None
             burden = handle["burden"]
             if "country" in burden.coords and "component" in burden.coords:
-                return np.asarray(
-                    burden.sel(country="japan", component="total").values, dtype=float
-                )
+                return np.asarray(burden.sel(country="japan", component="total").values, dtype=float)
             return np.asarray(burden.values[:, 0, TOTAL], dtype=float)
     except (OSError, ValueError, KeyError):
         return None

@@ -19,8 +19,7 @@ from model.report.fonts import css_font_face
 from model.report.summary import Grid
 
 CSP = (
-    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-    "base-uri 'none'; form-action 'none'"
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
 )
 
 CSS = """
@@ -58,8 +57,7 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .
 
 FONTS_EN = "'DejaVu Sans', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 FONTS_ZH = (
-    "'Report CJK', 'Noto Sans CJK TC', 'Noto Sans TC', 'PingFang TC', 'Microsoft JhengHei', "
-    "'DejaVu Sans', sans-serif"
+    "'Report CJK', 'Noto Sans CJK TC', 'Noto Sans TC', 'PingFang TC', 'Microsoft JhengHei', 'DejaVu Sans', sans-serif"
 )
 
 
@@ -120,8 +118,7 @@ def render_html(doc: Document) -> str:
         data = base64.b64encode(chart.png).decode("ascii")
         parts += [
             f'<figure id="{escape(chart.name)}">',
-            f'<img src="data:image/png;base64,{data}" alt="{escape(chart.title)}" '
-            'width="1536" height="864">',
+            f'<img src="data:image/png;base64,{data}" alt="{escape(chart.title)}" width="1536" height="864">',
             f"<figcaption>{escape(chart.caption)}</figcaption>",
             f'<p class="files"><code>figures/{escape(chart.name)}.png</code> · '
             f"<code>figures/{escape(chart.name)}.svg</code> · "

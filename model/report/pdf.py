@@ -121,13 +121,9 @@ def text_page(blocks: list[Block], footer: str = "") -> Figure:
     for kind, x, y, text, s, weight, colour in lines:
         if kind == "text":
             weight_kw = _weight(weight)
-            fig.text(
-                to_x(x), to_y(y), text, fontsize=s, color=colour, va="top", ha="left", **weight_kw
-            )
+            fig.text(to_x(x), to_y(y), text, fontsize=s, color=colour, va="top", ha="left", **weight_kw)
         elif kind in ("rule", "hline"):
-            fig.add_artist(
-                _line(fig, to_x(0), to_x(width_pt), to_y(y), colour, 2.0 if kind == "rule" else 0.6)
-            )
+            fig.add_artist(_line(fig, to_x(0), to_x(width_pt), to_y(y), colour, 2.0 if kind == "rule" else 0.6))
     if footer:
         fig.text(
             to_x(0),

@@ -59,9 +59,7 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
 
     table = tables.game_table(run, tx)
     caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule)
-    out.append(
-        ("game-table", tx("chart_game_table"), caption, charts.game_table(table, run, tx), table)
-    )
+    out.append(("game-table", tx("chart_game_table"), caption, charts.game_table(table, run, tx), table))
 
     table = tables.eq_sets(run, tx)
     out.append(
@@ -212,17 +210,11 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
             chart.svg = style.svg_bytes(chart.figure)
             (tmp / "figures" / f"{chart.name}.png").write_bytes(chart.png)
             (tmp / "figures" / f"{chart.name}.svg").write_bytes(chart.svg)
-            text = chart.table.localised().to_csv(
-                index=False, float_format="%.6g", lineterminator="\n"
-            )
+            text = chart.table.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
             (tmp / "tables" / f"{chart.name}.csv").write_text(text, encoding=encoding)
-        (tmp / "tables" / "key-figures.csv").write_text(
-            _grid_csv(doc.words.key_figures), encoding=encoding
-        )
+        (tmp / "tables" / "key-figures.csv").write_text(_grid_csv(doc.words.key_figures), encoding=encoding)
         if doc.words.inputs is not None:
-            (tmp / "tables" / "inputs.csv").write_text(
-                _grid_csv(doc.words.inputs), encoding=encoding
-            )
+            (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
         (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")
         (tmp / "report.pdf").write_bytes(render_pdf(doc))
         (tmp / "summary.md").write_text(render_markdown(doc), encoding="utf-8")
@@ -243,9 +235,7 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
                 for c in doc.charts
             ],
         }
-        (tmp / "report.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (tmp / "report.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
 
 

@@ -65,9 +65,7 @@ class RunData:
         try:
             return load_config(self.path / "config.toml")
         except ConfigError as exc:
-            raise ReportError(
-                f"error: {self.path}: its config.toml no longer validates: {exc}"
-            ) from None
+            raise ReportError(f"error: {self.path}: its config.toml no longer validates: {exc}") from None
 
 
 def load_run(path: Path | str) -> RunData:
@@ -77,11 +75,7 @@ def load_run(path: Path | str) -> RunData:
         raise ReportError(f"error: {path}: no such run directory")
     results = path / "results.nc"
     if not results.is_file():
-        hint = (
-            " (an interrupted run: finish it with offshore run --resume)"
-            if path.name.endswith(".partial")
-            else ""
-        )
+        hint = " (an interrupted run: finish it with offshore run --resume)" if path.name.endswith(".partial") else ""
         raise ReportError(f"error: {path}: no results.nc (not a finished run directory){hint}")
     try:
         with xr.open_dataset(results) as handle:
@@ -90,17 +84,13 @@ def load_run(path: Path | str) -> RunData:
         raise ReportError(f"error: {results}: cannot be read ({exc})") from None
     for name in ("played", "pure_ne", "eq_set_freq", "game_type_freq"):
         if name not in ds:
-            raise ReportError(
-                f"error: {results}: has no '{name}' variable (not an offshore results file)"
-            )
+            raise ReportError(f"error: {results}: has no '{name}' variable (not an offshore results file)")
     manifest: dict[str, Any] = {}
     if (path / "manifest.json").is_file():
         try:
             manifest = json.loads((path / "manifest.json").read_text())
         except json.JSONDecodeError as exc:
-            raise ReportError(
-                f"error: {path / 'manifest.json'}: not valid JSON ({exc.msg})"
-            ) from None
+            raise ReportError(f"error: {path / 'manifest.json'}: not valid JSON ({exc.msg})") from None
     config: dict[str, Any] = {}
     if (path / "config.toml").is_file():
         try:

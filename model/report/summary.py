@@ -89,9 +89,7 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
                 "s_outcomes",
                 worlds=tx.count(run.worlds),
                 regime=_inline(tx, tx.regime(str(a.get("us_regime")))),
-                financing=_inline(
-                    tx, tx.financing(str(a.get("financing")), a.get("ptrl_share_japan"))
-                ),
+                financing=_inline(tx, tx.financing(str(a.get("financing")), a.get("ptrl_share_japan"))),
                 collapse=tx.pct_ci(*_v(ds, "p_collapse")),
                 holds=tx.pct_ci(*_v(ds, "p_deterrence_holds")),
                 us=tx.pct_ci(*_v(ds, "p_us_intervenes")),
@@ -100,9 +98,7 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
     played = ds.played.values
     top = PROFILES[int(np.argmax(played))]
     others = {"BB": "s_others_pp", "PP": "s_others_bb"}.get(top, "s_others_both")
-    sentence = tx(
-        "s_most_likely", profile=tx.profile(top), p=tx.pct_ci(*_v(ds, "played", profile=top))
-    )
+    sentence = tx("s_most_likely", profile=tx.profile(top), p=tx.pct_ci(*_v(ds, "played", profile=top)))
     rest = tx(
         others,
         bb=tx.pct_ci(*_v(ds, "played", profile="BB")),
@@ -110,14 +106,8 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
     )
     out.append(f"{sentence}{rest}" if tx.zh else f"{sentence} {rest}")
     pd_label = "Prisoner's Dilemma"
-    pd = (
-        _v(ds, "game_type_freq", japan_type=pd_label, korea_type=pd_label)
-        if pd_label in ds.japan_type
-        else (0.0, 0.0)
-    )
-    out.append(
-        tx("s_equilibrium", pp=tx.pct_ci(*_v(ds, "pure_ne", profile="PP")), pd=tx.pct_ci(*pd))
-    )
+    pd = _v(ds, "game_type_freq", japan_type=pd_label, korea_type=pd_label) if pd_label in ds.japan_type else (0.0, 0.0)
+    out.append(tx("s_equilibrium", pp=tx.pct_ci(*_v(ds, "pure_ne", profile="PP")), pd=tx.pct_ci(*pd)))
     freq = ds.game_type_freq.stack(pair=("japan_type", "korea_type"))
     best = int(np.argmax(freq.values))
     jt, kt = freq.pair.values[best]
@@ -132,11 +122,7 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
     if run.structural:
         japan = _v(ds, "burden", country="japan", component="total")
         korea = _v(ds, "burden", country="korea", component="total")
-        parts = {
-            c: float(ds.burden.sel(country="japan", component=c))
-            for c in ds.component.values
-            if c != "total"
-        }
+        parts = {c: float(ds.burden.sel(country="japan", component=c)) for c in ds.component.values if c != "total"}
         largest = max(parts, key=parts.get)
         share = parts[largest] / japan[0] if japan[0] > 0 else 0.0
         values = dict(
@@ -164,9 +150,7 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
                 before=tx.pct(float(ds.p_collapse)),
                 after=tx.pct_ci(*_v(ds, "p_collapse_commit")),
                 burden_before=tx.money(japan[0]),
-                burden_after=tx.money(
-                    float(ds.burden_commit.sel(country="japan", component="total"))
-                ),
+                burden_after=tx.money(float(ds.burden_commit.sel(country="japan", component="total"))),
             )
         )
     else:
@@ -238,12 +222,8 @@ def key_figures(run: RunData, tx: Text) -> Grid:
                 country=country,
                 component="total",
             )
-        money(
-            tx("kf_var", country=tx.country("japan")), "var95", country="japan", component="total"
-        )
-        money(
-            tx("kf_cvar", country=tx.country("japan")), "cvar95", country="japan", component="total"
-        )
+        money(tx("kf_var", country=tx.country("japan")), "var95", country="japan", component="total")
+        money(tx("kf_cvar", country=tx.country("japan")), "cvar95", country="japan", component="total")
     pd_label = "Prisoner's Dilemma"
     if pd_label in ds.japan_type:
         prob(tx("kf_pd"), "game_type_freq", japan_type=pd_label, korea_type=pd_label)
@@ -272,9 +252,7 @@ def assumptions(run: RunData, tx: Text, loaded: Any | None) -> list[str]:
     rule = tx.selection(str(a.get("selection_rule", "risk_dominance")))
     if run.structural:
         regime = str(a.get("us_regime"))
-        out.append(
-            tx("a_regime", regime=tx.regime(regime), explain=tx.get(f"a_regime_{regime}", ""))
-        )
+        out.append(tx("a_regime", regime=tx.regime(regime), explain=tx.get(f"a_regime_{regime}", "")))
         out.append(
             tx(
                 "a_financing",
@@ -393,10 +371,7 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
                 best_p=tx.pct_ci(*_v(lo[1].ds, "p_collapse")),
             )
         )
-        burden = [
-            (float(r.ds.burden.sel(country="japan", component="total")), r, lab)
-            for r, lab in structural
-        ]
+        burden = [(float(r.ds.burden.sel(country="japan", component="total")), r, lab) for r, lab in structural]
         hi, lo = max(burden, key=lambda t: t[0]), min(burden, key=lambda t: t[0])
         out.append(
             tx(
@@ -407,9 +382,7 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
                 best_v=tx.money_ci(*_v(lo[1].ds, "burden", country="japan", component="total")),
             )
         )
-    pp = [
-        (float(r.ds.played.sel(profile="PP")), r, lab) for r, lab in zip(runs, labels, strict=True)
-    ]
+    pp = [(float(r.ds.played.sel(profile="PP")), r, lab) for r, lab in zip(runs, labels, strict=True)]
     lo, hi = min(pp, key=lambda t: t[0]), max(pp, key=lambda t: t[0])
     out.append(
         tx(
@@ -420,9 +393,7 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
             hi_run=hi[2],
         )
     )
-    kp = [
-        (float(r.ds.korea_passes_after_commit), r, lab) for r, lab in zip(runs, labels, strict=True)
-    ]
+    kp = [(float(r.ds.korea_passes_after_commit), r, lab) for r, lab in zip(runs, labels, strict=True)]
     lo, hi = min(kp, key=lambda t: t[0]), max(kp, key=lambda t: t[0])
     out.append(
         tx(

@@ -50,9 +50,7 @@ class _Builder:
     def header(self, column: str, text: str) -> None:
         self.headers.setdefault(column, text)
 
-    def estimate(
-        self, row: dict, column: str, label: str, value: float, se: float, scale: float, unit: str
-    ) -> None:
+    def estimate(self, row: dict, column: str, label: str, value: float, se: float, scale: float, unit: str) -> None:
         """Add ``column`` (+ _se, _low, _high) to ``row``, scaled to display units."""
         tx = self.tx
         row[column] = value * scale
@@ -86,16 +84,12 @@ def game_table(run: RunData, tx: Text) -> Table:
     for profile in PROFILES:
         row: dict = {"code": profile, "label": tx.profile_short(profile)}
         b.estimate(row, "played", tx("h_played"), *_value(ds, "played", profile=profile), 100, "%")
-        b.estimate(
-            row, "pure_ne", tx("h_pure_ne"), *_value(ds, "pure_ne", profile=profile), 100, "%"
-        )
+        b.estimate(row, "pure_ne", tx("h_pure_ne"), *_value(ds, "pure_ne", profile=profile), 100, "%")
         for country in ("japan", "korea"):
             value, se = _value(ds, "mean_payoff", country=country, profile=profile)
             if run.structural:
                 label = tx("h_burden", country=tx.country(country))
-                b.estimate(
-                    row, f"burden_{country}", label, -value, se, tx.money_scale, tx.money_unit
-                )
+                b.estimate(row, f"burden_{country}", label, -value, se, tx.money_scale, tx.money_unit)
             else:
                 label = tx("h_payoff", country=tx.country(country))
                 b.estimate(row, f"payoff_{country}", label, value, se, 1.0, "1-4")
@@ -184,12 +178,8 @@ def burden_distribution(run: RunData, tx: Text, sample: BurdenSample) -> Table:
     if "quantile" in ds.burden_quantile.dims:
         median = float(ds.burden_quantile.sel(country="japan", component="total", quantile=0.5))
         markers.append(("median", "legend_median", median, float("nan")))
-    markers.append(
-        ("var95", "legend_var", *_value(ds, "var95", country="japan", component="total"))
-    )
-    markers.append(
-        ("cvar95", "legend_cvar", *_value(ds, "cvar95", country="japan", component="total"))
-    )
+    markers.append(("var95", "legend_var", *_value(ds, "var95", country="japan", component="total")))
+    markers.append(("cvar95", "legend_cvar", *_value(ds, "cvar95", country="japan", component="total")))
     for code, key, value, se in markers:
         row: dict = {"series": "marker", "code": code, "label": tx(key, v="").strip()}
         b.estimate(row, "value", tx("col_estimate"), value, se, scale, unit)
@@ -282,9 +272,7 @@ def commitment(run: RunData, tx: Text) -> Table:
                     "label": tx(f"outcome_label_{code}"),
                     "unit": "%",
                 }
-                b.estimate(
-                    row, "value", tx("col_estimate"), *_value(ds, f"{variable}{suffix}"), 100, ""
-                )
+                b.estimate(row, "value", tx("col_estimate"), *_value(ds, f"{variable}{suffix}"), 100, "")
                 b.rows.append(row)
         burden_var = {
             "simultaneous": "burden",
@@ -383,10 +371,7 @@ def run_labels(runs: Sequence[RunData], tx: Text) -> list[str]:
     seen: dict[str, int] = {}
     for label in labels:
         seen[label] = seen.get(label, 0) + 1
-    return [
-        f"{label} ({run.name})" if seen[label] > 1 else label
-        for label, run in zip(labels, runs, strict=True)
-    ]
+    return [f"{label} ({run.name})" if seen[label] > 1 else label for label, run in zip(labels, runs, strict=True)]
 
 
 def _run_builder(tx: Text) -> _Builder:
@@ -510,8 +495,6 @@ def cmp_commitment(runs: Sequence[RunData], tx: Text) -> Table:
             ("both_pass", "legend_both_pass", "played", {"profile": "PP"}),
         ):
             row: dict = {"run": run.run_id, "run_label": label, "code": code, "label": tx(key)}
-            b.estimate(
-                row, "value", tx("axis_probability"), *_value(run.ds, variable, **index), 100, "%"
-            )
+            b.estimate(row, "value", tx("axis_probability"), *_value(run.ds, variable, **index), 100, "%")
             b.rows.append(row)
     return b.table()

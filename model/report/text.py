@@ -37,17 +37,14 @@ EN: dict[str, str] = {
     "section_runs": "Runs compared",
     "section_repro": "Reproducibility",
     "data_table": "Data behind this chart",
-    "files_note": (
-        "Each chart is also in figures/ (PNG at 300 dpi and SVG) and its data in tables/ (CSV)."
-    ),
+    "files_note": ("Each chart is also in figures/ (PNG at 300 dpi and SVG) and its data in tables/ (CSV)."),
     "interval_note": (
         "Ranges in brackets are 95% Monte Carlo confidence intervals (estimate ± 1.96 standard "
         "errors). They measure how precisely the worlds were sampled, not how uncertain the "
         "assumptions are."
     ),
     "frequency_note": (
-        "Probabilities are shares of simulated worlds drawn from the assumptions below. They "
-        "are not forecasts."
+        "Probabilities are shares of simulated worlds drawn from the assumptions below. They are not forecasts."
     ),
     "page_continued": "{title} (continued)",
     "page_of": "page {page}",
@@ -164,9 +161,7 @@ EN: dict[str, str] = {
     "eqset_continuum": "continuum",
     # chart titles and captions
     "chart_game_table": "How the Japan–Korea game is played",
-    "chart_game_table_sub": (
-        "Each cell: chance it is played (95% CI), how often it is an equilibrium, mean burdens"
-    ),
+    "chart_game_table_sub": ("Each cell: chance it is played (95% CI), how often it is an equilibrium, mean burdens"),
     "chart_game_table_sub_ordinal": (
         "Each cell: chance it is played (95% CI), how often it is an equilibrium, mean payoffs"
     ),
@@ -260,9 +255,7 @@ EN: dict[str, str] = {
     "chart_cmp_outcomes": "What happens in each scenario",
     "cap_cmp_outcomes": "Outcome probabilities per run, with 95% confidence intervals.",
     "chart_cmp_played": "How the Japan–Korea game is played in each scenario",
-    "cap_cmp_played": (
-        "Probability each cell of the 2×2 game is played, per run (bars add up to 100%)."
-    ),
+    "cap_cmp_played": ("Probability each cell of the 2×2 game is played, per run (bars add up to 100%)."),
     "chart_cmp_burden": "Expected burden in each scenario",
     "cap_cmp_burden": (
         "Expected total burden of Japan and Korea per run, with 95% intervals; the hollow "
@@ -309,16 +302,13 @@ EN: dict[str, str] = {
     "s_most_likely": "The most likely outcome of the Japan–Korea game is that {profile}: {p}.",
     "s_others_bb": "Both balance with probability {bb}.",
     "s_others_pp": "Both pass the buck with probability {pp}.",
-    "s_others_both": (
-        "Both balance with probability {bb} and both pass the buck with probability {pp}."
-    ),
+    "s_others_both": ("Both balance with probability {bb} and both pass the buck with probability {pp}."),
     "s_equilibrium": (
         "Mutual buck-passing is an equilibrium in {pp} of worlds; the paper's "
         "Prisoner's Dilemma, with both partners in that game, arises in {pd}."
     ),
     "s_common_types": (
-        "The most common pairing of games is {japan} for Japan with {korea} for Korea, in {p} of "
-        "worlds."
+        "The most common pairing of games is {japan} for Japan with {korea} for Korea, in {p} of worlds."
     ),
     "s_burden": (
         "Japan's expected burden over {years} years is {japan}, {ratio} times Korea's "
@@ -329,17 +319,14 @@ EN: dict[str, str] = {
         "{share} of Japan's burden comes from {component}."
     ),
     "s_tail": (
-        "In the worst 5% of worlds Japan bears {cvar} on average; in 95% of worlds it bears "
-        "no more than {var}."
+        "In the worst 5% of worlds Japan bears {cvar} on average; in 95% of worlds it bears no more than {var}."
     ),
     "s_commit": (
         "If Japan commits to balance first, Korea passes the buck in {korea} of worlds; the "
         "probability of collapse moves from {before} to {after} and Japan's expected burden "
         "from {burden_before} to {burden_after}."
     ),
-    "s_commit_ordinal": (
-        "If Japan commits to balance first, Korea passes the buck in {korea} of worlds."
-    ),
+    "s_commit_ordinal": ("If Japan commits to balance first, Korea passes the buck in {korea} of worlds."),
     "s_commit_best": "Committing to balance is Japan's best move in {p} of worlds.",
     "s_selection": (
         "Where several equilibria coexist ({share} of worlds) the choice among them matters: "
@@ -351,20 +338,15 @@ EN: dict[str, str] = {
         "not the uncertainty of the assumptions, which the priors below carry."
     ),
     "s_cmp_collapse": (
-        "The balance is most likely to collapse under {worst} ({worst_p}) and least likely "
-        "under {best} ({best_p})."
+        "The balance is most likely to collapse under {worst} ({worst_p}) and least likely under {best} ({best_p})."
     ),
     "s_cmp_burden": (
-        "Japan's expected burden is highest under {worst} ({worst_v}) and lowest under "
-        "{best} ({best_v})."
+        "Japan's expected burden is highest under {worst} ({worst_v}) and lowest under {best} ({best_v})."
     ),
     "s_cmp_korea": (
-        "Once Japan commits to balance, Korea passes the buck in between {lo} ({lo_run}) and "
-        "{hi} ({hi_run}) of worlds."
+        "Once Japan commits to balance, Korea passes the buck in between {lo} ({lo_run}) and {hi} ({hi_run}) of worlds."
     ),
-    "s_cmp_played": (
-        "Both partners pass the buck with probability {lo} ({lo_run}) to {hi} ({hi_run})."
-    ),
+    "s_cmp_played": ("Both partners pass the buck with probability {lo} ({lo_run}) to {hi} ({hi_run})."),
     "s_cmp_identical": "All runs give the same value.",
     # assumptions
     "a_regime": "US regime: {regime}. {explain}",
@@ -388,8 +370,7 @@ EN: dict[str, str] = {
         "the US and China follow fixed rules, and Taiwan has no choice."
     ),
     "a_ordinal": (
-        "Payoffs are the paper's ordinal table (4 = best) plus noise with standard "
-        "deviation {noise} in every cell."
+        "Payoffs are the paper's ordinal table (4 = best) plus noise with standard deviation {noise} in every cell."
     ),
     "a_priors": (
         "The uncertain inputs below are drawn independently{corr}; several (China's resolve, "
@@ -437,8 +418,7 @@ ZH: dict[str, str] = {
     "data_table": "本圖資料",
     "files_note": "各圖另存於 figures/（300 dpi PNG 與 SVG），資料存於 tables/（CSV）。",
     "interval_note": (
-        "括號內為 95% 蒙地卡羅信賴區間（估計值 ± 1.96 個標準誤），反映模擬抽樣的精確度，"
-        "而非各項假設本身的不確定性。"
+        "括號內為 95% 蒙地卡羅信賴區間（估計值 ± 1.96 個標準誤），反映模擬抽樣的精確度，而非各項假設本身的不確定性。"
     ),
     "frequency_note": "文中機率是依下列假設抽樣所得模擬世界的比例，並非對事件的預測。",
     "page_continued": "{title}（續）",
@@ -571,13 +551,10 @@ ZH: dict[str, str] = {
     "h_burden": "{country}的平均負擔",
     "h_payoff": "{country}的平均報酬（序數）",
     "chart_eq_sets": "各類均衡出現的頻率",
-    "cap_eq_sets": (
-        "依各模擬世界賽局的納許均衡組合分類之世界比例，附 95% 信賴區間；未出現的組合不列出。"
-    ),
+    "cap_eq_sets": ("依各模擬世界賽局的納許均衡組合分類之世界比例，附 95% 信賴區間；未出現的組合不列出。"),
     "chart_game_types": "日韓各自面對哪一種賽局",
     "cap_game_types": (
-        "依日韓各自賽局類型（本身的最佳回應，以及是否偏好雙方制衡勝於雙方卸責）分類之模擬世界"
-        "比例；未出現的類型不列出。"
+        "依日韓各自賽局類型（本身的最佳回應，以及是否偏好雙方制衡勝於雙方卸責）分類之模擬世界比例；未出現的類型不列出。"
     ),
     "axis_japan_type": "日本的賽局類型",
     "axis_korea_type": "韓國的賽局類型",
@@ -594,9 +571,7 @@ ZH: dict[str, str] = {
     "legend_cvar": "95% 條件風險值 {v}",
     "legend_tail": "最糟的 5% 世界",
     "chart_components": "日韓負擔的組成",
-    "cap_components": (
-        "日韓在 {years} 年評估期間的預期負擔及其組成；長條末端數字為合計及其 95% 信賴區間。"
-    ),
+    "cap_components": ("日韓在 {years} 年評估期間的預期負擔及其組成；長條末端數字為合計及其 95% 信賴區間。"),
     "chart_commitment": "若日本率先承諾制衡",
     "cap_commitment": (
         "比較同時賽局與兩種序列賽局：日本受承諾約束必須制衡、韓國據以做最佳回應；以及日本作為"
@@ -638,8 +613,7 @@ ZH: dict[str, str] = {
     "cap_cmp_components": "各次模擬中日本的預期負擔及其組成。",
     "chart_cmp_commitment": "各情境中韓國對日本承諾的反應",
     "cap_cmp_commitment": (
-        "各次模擬中，日本承諾制衡後韓國卸責的機率，以及同時賽局中日韓皆卸責的機率（附 95% 信賴區間"
-        "）。"
+        "各次模擬中，日本承諾制衡後韓國卸責的機率，以及同時賽局中日韓皆卸責的機率（附 95% 信賴區間）。"
     ),
     "legend_korea_passes": "日本承諾後韓國卸責",
     "legend_both_pass": "日韓皆卸責（同時賽局）",
@@ -673,21 +647,16 @@ ZH: dict[str, str] = {
     "s_others_bb": "日韓皆制衡的機率為 {bb}。",
     "s_others_pp": "日韓皆卸責的機率為 {pp}。",
     "s_others_both": "日韓皆制衡的機率為 {bb}，日韓皆卸責的機率為 {pp}。",
-    "s_equilibrium": (
-        "在 {pp} 的模擬世界中，雙方卸責是納許均衡；原論文所描述、日韓皆處於囚犯困境的情形占 {pd}。"
-    ),
+    "s_equilibrium": ("在 {pp} 的模擬世界中，雙方卸責是納許均衡；原論文所描述、日韓皆處於囚犯困境的情形占 {pd}。"),
     "s_common_types": "最常見的組合是日本面對「{japan}」、韓國面對「{korea}」，占 {p} 的模擬世界。",
     "s_burden": (
         "日本在 {years} 年間的預期負擔為 {japan}，是韓國（{korea}）的 {ratio} 倍；"
         "日本負擔中有 {share} 來自{component}。"
     ),
     "s_burden_korea_larger": (
-        "日本在 {years} 年間的預期負擔為 {japan}，韓國為 {korea}；日本負擔中有 {share} 來自"
-        "{component}。"
+        "日本在 {years} 年間的預期負擔為 {japan}，韓國為 {korea}；日本負擔中有 {share} 來自{component}。"
     ),
-    "s_tail": (
-        "在最糟的 5% 模擬世界中，日本平均負擔 {cvar}；在 95% 的世界中，日本的負擔不超過 {var}。"
-    ),
+    "s_tail": ("在最糟的 5% 模擬世界中，日本平均負擔 {cvar}；在 95% 的世界中，日本的負擔不超過 {var}。"),
     "s_commit": (
         "若日本率先承諾制衡，韓國在 {korea} 的模擬世界中選擇卸責；均勢崩潰的機率由 {before} 變為 "
         "{after}，日本的預期負擔由 {burden_before} 變為 {burden_after}。"
@@ -700,12 +669,9 @@ ZH: dict[str, str] = {
         "日本的預期負擔為 {best}；若總是出現最不利的均衡，則為 {worst}。"
     ),
     "s_precision": (
-        "文中區間皆為 95% 蒙地卡羅信賴區間，反映抽樣精確度，而非假設本身的不確定性；後者由下列先驗"
-        "分布表達。"
+        "文中區間皆為 95% 蒙地卡羅信賴區間，反映抽樣精確度，而非假設本身的不確定性；後者由下列先驗分布表達。"
     ),
-    "s_cmp_collapse": (
-        "均勢崩潰的機率以「{worst}」最高（{worst_p}），以「{best}」最低（{best_p}）。"
-    ),
+    "s_cmp_collapse": ("均勢崩潰的機率以「{worst}」最高（{worst_p}），以「{best}」最低（{best_p}）。"),
     "s_cmp_burden": "日本的預期負擔以「{worst}」最高（{worst_v}），以「{best}」最低（{best_v}）。",
     "s_cmp_korea": "日本承諾制衡後，韓國卸責的比例介於 {lo}（{lo_run}）與 {hi}（{hi_run}）之間。",
     "s_cmp_played": "日韓皆卸責的機率介於 {lo}（{lo_run}）與 {hi}（{hi_run}）之間。",
@@ -719,18 +685,14 @@ ZH: dict[str, str] = {
     ),
     "a_regime_grand_bargain": "美國絕不介入：嚇阻一旦失敗即導致均勢崩潰。",
     "a_financing": "台灣需求清單的出資方式：{financing}。",
-    "a_horizon": (
-        "金額以 2025 年幣值美元計，為 {years} 年危機期間的合計；戰爭與崩潰損失為該期間的總額。"
-    ),
+    "a_horizon": ("金額以 2025 年幣值美元計，為 {years} 年危機期間的合計；戰爭與崩潰損失為該期間的總額。"),
     "a_selection": "存在多重均衡時，依「{rule}」決定實際結果。",
     "a_information": (
-        "在每個模擬世界中，日韓都掌握所有報酬資訊並同時做出一次性選擇；美國與中國依固定規則行動，台"
-        "灣沒有選擇權。"
+        "在每個模擬世界中，日韓都掌握所有報酬資訊並同時做出一次性選擇；美國與中國依固定規則行動，台灣沒有選擇權。"
     ),
     "a_ordinal": "報酬取自原論文的序數表（4 為最佳），每格另加標準差 {noise} 的雜訊。",
     "a_priors": (
-        "下列不確定參數彼此獨立抽樣{corr}；其中數項（中國的決心、崩潰損失、美國介入門檻）屬專業判斷"
-        "而非實證資料。"
+        "下列不確定參數彼此獨立抽樣{corr}；其中數項（中國的決心、崩潰損失、美國介入門檻）屬專業判斷而非實證資料。"
     ),
     "a_priors_corr": "（已設定的相關性除外）",
     "a_forecast": "結果是在假設範圍內的發生頻率，並非對事件的預測。",
@@ -781,9 +743,7 @@ class Text:
         if lang not in STRINGS:
             from model.report.errors import ReportError
 
-            raise ReportError(
-                f"error: unknown report language {lang!r}; expected one of {', '.join(LANGS)}"
-            )
+            raise ReportError(f"error: unknown report language {lang!r}; expected one of {', '.join(LANGS)}")
         self.lang = lang
         self.strings = STRINGS[lang]
         self.zh = lang == "zh-TW"
@@ -881,9 +841,7 @@ class Text:
 
     def eq_set(self, label: str, code: int) -> str:
         """Plain description of an equilibrium set plus its set notation."""
-        notation = label.replace("mixed", self("eqset_mixed")).replace(
-            "continuum", self("eqset_continuum")
-        )
+        notation = label.replace("mixed", self("eqset_mixed")).replace("continuum", self("eqset_continuum"))
         description = self.get(f"eqset_{int(code)}", "")
         if not description:
             return notation

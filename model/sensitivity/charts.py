@@ -123,9 +123,7 @@ class ChartWriter:
             # the subtitle (normal weight, wrapped) below it.
             lines = textwrap.wrap(subtitle, 165)
             fig.get_layout_engine().set(rect=(0, 0, 1, 0.955 - 0.028 * (len(lines) - 1)))
-            fig.text(
-                0.01, 0.935, "\n".join(lines), ha="left", va="top", fontsize=10, color="#444444"
-            )
+            fig.text(0.01, 0.935, "\n".join(lines), ha="left", va="top", fontsize=10, color="#444444")
         return fig, axes
 
     def save(self, fig: Figure, name: str, title: str, caption: str) -> Chart:
@@ -158,10 +156,7 @@ def _combo_title(combo: Mapping[str, Any], priors) -> str:
 
 def _combos(axes: Sequence[Axis], skip: str) -> list[dict[str, Any]]:
     others = [a for a in axes if a.key != skip]
-    return [
-        dict(zip([a.key for a in others], values, strict=True))
-        for values in product(*(a.values for a in others))
-    ]
+    return [dict(zip([a.key for a in others], values, strict=True)) for values in product(*(a.values for a in others))]
 
 
 def _hue_colours(n: int) -> list:
@@ -171,11 +166,7 @@ def _hue_colours(n: int) -> list:
 
 
 def _sel(ds: xr.Dataset, combo: Mapping[str, Any], categorical: Mapping[str, bool]) -> xr.Dataset:
-    return (
-        ds.sel({k: (str(v) if categorical[k] else float(v)) for k, v in combo.items()})
-        if combo
-        else ds
-    )
+    return ds.sel({k: (str(v) if categorical[k] else float(v)) for k, v in combo.items()}) if combo else ds
 
 
 HEADLINE = (
@@ -192,9 +183,7 @@ def _headline(ds: xr.Dataset, name: str) -> tuple[xr.DataArray, xr.DataArray]:
     return ds[name], ds[f"{name}_se"]
 
 
-def sweep_charts(
-    ds: xr.Dataset, axes: Sequence[Axis], priors: Mapping[str, Any], writer: ChartWriter
-) -> list[Chart]:
+def sweep_charts(ds: xr.Dataset, axes: Sequence[Axis], priors: Mapping[str, Any], writer: ChartWriter) -> list[Chart]:
     """Headline quantities, equilibrium mix and Japan's burden components along each swept key."""
     categorical = {a.key: a.categorical for a in axes}
     numeric = [a for a in axes if not a.categorical]
@@ -205,11 +194,7 @@ def sweep_charts(
         for axis in charted:
             combos = _combos(axes, axis.key)
             colours = _hue_colours(len(combos))
-            x = (
-                np.asarray(axis.values, dtype=float)
-                if not axis.categorical
-                else np.arange(len(axis.values))
-            )
+            x = np.asarray(axis.values, dtype=float) if not axis.categorical else np.arange(len(axis.values))
             xlabel = axis_label(axis.key, priors, axis.categorical, wrap=True)
             slug = key_slug(axis.key)
             if structural:
@@ -225,14 +210,10 @@ def sweep_charts(
                         v, s = value.values.astype(float), se.values.astype(float)
                         label = _combo_label(combo, priors)
                         if axis.categorical:
-                            panel.errorbar(
-                                x, v, yerr=Z95 * s, fmt="o", color=colour, label=label, capsize=3
-                            )
+                            panel.errorbar(x, v, yerr=Z95 * s, fmt="o", color=colour, label=label, capsize=3)
                         else:
                             panel.plot(x, v, color=colour, label=label, marker="o", markersize=3)
-                            panel.fill_between(
-                                x, v - Z95 * s, v + Z95 * s, color=colour, alpha=0.25, linewidth=0
-                            )
+                            panel.fill_between(x, v - Z95 * s, v + Z95 * s, color=colour, alpha=0.25, linewidth=0)
                     panel.set_title(title)
                     panel.set_xlabel(xlabel)
                     panel.set_ylabel(f"{title} [{unit}]")
@@ -261,14 +242,8 @@ def sweep_charts(
                     )
                     + ". Bands are 95 % intervals of each point; because every point uses the same worlds, differences between points are more precise than the bands suggest."
                 )
-                charts.append(
-                    writer.save(fig, f"sweep_{slug}_headline", "Headline results", caption)
-                )
-            charts.append(
-                _stacked_chart(
-                    writer, ds, axis, combos, categorical, priors, x, xlabel, slug, kind="eq_set"
-                )
-            )
+                charts.append(writer.save(fig, f"sweep_{slug}_headline", "Headline results", caption))
+            charts.append(_stacked_chart(writer, ds, axis, combos, categorical, priors, x, xlabel, slug, kind="eq_set"))
             if structural:
                 charts.append(
                     _stacked_chart(
@@ -291,18 +266,14 @@ def _panel_grid(writer: ChartWriter, title: str, subtitle: str, count: int):
     count = max(1, min(count, MAX_PANELS))
     ncols = min(count, 3)
     nrows = -(-count // ncols)
-    fig, panels = writer.figure(
-        title, subtitle, nrows=nrows, ncols=ncols, squeeze=False, sharey=True
-    )
+    fig, panels = writer.figure(title, subtitle, nrows=nrows, ncols=ncols, squeeze=False, sharey=True)
     flat = list(panels.ravel())
     for extra in flat[count:]:
         extra.set_visible(False)
     return fig, flat[:count]
 
 
-def _stacked_chart(
-    writer, ds, axis, combos, categorical, priors, x, xlabel, slug, *, kind: str
-) -> Chart:
+def _stacked_chart(writer, ds, axis, combos, categorical, priors, x, xlabel, slug, *, kind: str) -> Chart:
     shown = combos[:MAX_PANELS]
     if kind == "eq_set":
         title = "Equilibrium mix"
@@ -318,9 +289,7 @@ def _stacked_chart(
         unit = f"Japan's expected burden [{USD}]"
         labels = list(COMPONENTS)
         colours = [COMPONENT_COLOURS[c] for c in COMPONENTS]
-    fig, panels = _panel_grid(
-        writer, f"{title} along {key_label(axis.key, priors)[0]}", subtitle, len(shown)
-    )
+    fig, panels = _panel_grid(writer, f"{title} along {key_label(axis.key, priors)[0]}", subtitle, len(shown))
     for panel, combo in zip(panels, shown, strict=True):
         sub = _sel(ds, combo, categorical)
         if kind == "eq_set":
@@ -348,11 +317,7 @@ def _stacked_chart(
     fig.legend(handles[::-1], names[::-1], loc="outside right center")
     caption = (
         f"{subtitle} as {key_label(axis.key, priors)[0]} varies"
-        + (
-            f", one panel per {', '.join(key_label(k, priors)[0] for k in combos[0])}"
-            if combos and combos[0]
-            else ""
-        )
+        + (f", one panel per {', '.join(key_label(k, priors)[0] for k in combos[0])}" if combos and combos[0] else "")
         + ("" if len(combos) <= MAX_PANELS else f" (first {MAX_PANELS} of {len(combos)} shown)")
         + "."
     )
@@ -426,9 +391,7 @@ def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
         )
         if show_collapse:
             pc = panels[1]
-            pc.scatter(
-                result.low["p_collapse"][:k], y, color=SKY, marker="o", s=40, label=lo_pct, zorder=3
-            )
+            pc.scatter(result.low["p_collapse"][:k], y, color=SKY, marker="o", s=40, label=lo_pct, zorder=3)
             pc.scatter(
                 result.high["p_collapse"][:k],
                 y,
@@ -551,11 +514,7 @@ def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
         "Variance-based sensitivity (Saltelli 2010 estimators via scipy.stats.sobol_indices) of three per-world outputs "
         "over independent draws of every uncertain input. A total index well above the first-order one means the input "
         "acts through interactions (equilibrium switches); inputs not shown have total indices of 0."
-        + (
-            " The config's input correlations are ignored here."
-            if result.correlation_ignored
-            else ""
-        )
+        + (" The config's input correlations are ignored here." if result.correlation_ignored else "")
     )
     return writer.save(fig, "sobol", "Sobol' indices", caption)
 
@@ -579,9 +538,7 @@ def rank_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
             ax.set_xlim(-1, 1)
             ax.axvline(0, color="#333333", linewidth=0.8)
             if not np.any(np.isfinite(result.spearman[o])):
-                ax.text(
-                    0.5, 0.5, "constant output", ha="center", va="center", transform=ax.transAxes
-                )
+                ax.text(0.5, 0.5, "constant output", ha="center", va="center", transform=ax.transAxes)
                 continue
             _bars(
                 ax,
@@ -708,9 +665,7 @@ def _edges(centres: np.ndarray) -> np.ndarray:
     if centres.size == 1:
         return np.array([centres[0] - 0.5, centres[0] + 0.5])
     mid = (centres[1:] + centres[:-1]) / 2
-    return np.concatenate(
-        [[centres[0] - (mid[0] - centres[0])], mid, [centres[-1] + (centres[-1] - mid[-1])]]
-    )
+    return np.concatenate([[centres[0] - (mid[0] - centres[0])], mid, [centres[-1] + (centres[-1] - mid[-1])]])
 
 
 def boundary_segments(modal: np.ndarray, xe: np.ndarray, ye: np.ndarray) -> list:
@@ -752,9 +707,7 @@ def regime_chart(result, priors, writer: ChartWriter) -> Chart:
         panels[0].pcolormesh(xe, ye, index, cmap=cmap, norm=norm, shading="flat")
         present = sorted(set(np.unique(index).tolist()))
         panels[0].legend(
-            handles=[
-                Patch(color=colours[i], label=equilibrium_set_label(int(codes[i]))) for i in present
-            ],
+            handles=[Patch(color=colours[i], label=equilibrium_set_label(int(codes[i]))) for i in present],
             loc="upper center",
             bbox_to_anchor=(0.5, -0.16),
             ncols=min(len(present), 3),

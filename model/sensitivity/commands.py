@@ -46,9 +46,7 @@ def _common(func):
             metavar="KEY=VALUE",
             help="Override a config key at every point (repeatable).",
         ),
-        click.option(
-            "--seed", type=click.IntRange(min=0), help="Root random seed (default: the config's)."
-        ),
+        click.option("--seed", type=click.IntRange(min=0), help="Root random seed (default: the config's)."),
         click.option(
             "--jobs",
             type=click.IntRange(min=1),
@@ -61,9 +59,7 @@ def _common(func):
             metavar="tcp://HOST:PORT",
             help="Existing Dask scheduler (implies --backend dask).",
         ),
-        click.option(
-            "--runs-dir", type=click.Path(path_type=Path), default=Path("runs"), show_default=True
-        ),
+        click.option("--runs-dir", type=click.Path(path_type=Path), default=Path("runs"), show_default=True),
         click.option(
             "--quiet",
             is_flag=True,
@@ -241,9 +237,7 @@ def sensitivity_command() -> click.Command:
         try:
             study = load(config, overrides)
             if study.axes:
-                _fail(
-                    f"error: {study.source}: grid: a sensitivity study takes no [grid] (run it with offshore sweep)"
-                )
+                _fail(f"error: {study.source}: grid: a sensitivity study takes no [grid] (run it with offshore sweep)")
             study = replace(study, seed=seed if seed is not None else study.seed)
             loaded = study.base_config()
             options = options_from(
@@ -258,9 +252,7 @@ def sensitivity_command() -> click.Command:
                 regime_steps=regime_steps,
                 regime_samples=regime_samples,
             )
-            result = start_sensitivity(
-                study, options, execution, runs_dir, charts=not no_charts, loaded=loaded
-            )
+            result = start_sensitivity(study, options, execution, runs_dir, charts=not no_charts, loaded=loaded)
         except ConfigError as exc:
             _fail(str(exc))
         except ValueError as exc:

@@ -111,9 +111,7 @@ def key_symbol(key: str) -> str:
     return key.rsplit(".", 1)[-1]
 
 
-def axis_label(
-    key: str, priors: Mapping[str, Any] | None = None, categorical: bool = False, wrap: bool = False
-) -> str:
+def axis_label(key: str, priors: Mapping[str, Any] | None = None, categorical: bool = False, wrap: bool = False) -> str:
     """An axis title with its unit in brackets (``category`` for a categorical axis)."""
     name, unit = key_label(key, priors)
     unit = "category" if categorical else (unit or "config value")

@@ -79,9 +79,7 @@ def markdown_table(frame: pd.DataFrame, rows: int) -> str:
 def html_table(frame: pd.DataFrame, rows: int) -> str:
     head = frame.head(rows)
     out = [
-        "<table><thead><tr>"
-        + "".join(f"<th>{html.escape(str(c))}</th>" for c in head.columns)
-        + "</tr></thead><tbody>"
+        "<table><thead><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in head.columns) + "</tr></thead><tbody>"
     ]
     for record in head.itertuples(index=False):
         out.append("<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in record) + "</tr>")
@@ -95,9 +93,7 @@ def write_tables(sections: list[Section], directory: Path) -> None:
     (directory / "tables").mkdir(parents=True, exist_ok=True)
     for section in sections:
         for table in section.tables:
-            atomic_write_bytes(
-                directory / "tables" / f"{table.name}.csv", table.frame.to_csv(index=False).encode()
-            )
+            atomic_write_bytes(directory / "tables" / f"{table.name}.csv", table.frame.to_csv(index=False).encode())
 
 
 def render_markdown(title: str, meta: list[str], sections: list[Section], directory: Path) -> str:
@@ -160,9 +156,7 @@ def render_html(title: str, meta: list[str], sections: list[Section]) -> str:
 def write_page(directory: Path, title: str, meta: list[str], sections: list[Section]) -> Path:
     """Write tables, ``summary.md`` and ``study.html`` into ``directory``; returns the HTML path."""
     write_tables(sections, directory)
-    atomic_write_bytes(
-        directory / "summary.md", render_markdown(title, meta, sections, directory).encode()
-    )
+    atomic_write_bytes(directory / "summary.md", render_markdown(title, meta, sections, directory).encode())
     path = directory / "study.html"
     atomic_write_bytes(path, render_html(title, meta, sections).encode())
     return path

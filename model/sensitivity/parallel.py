@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 from joblib import Parallel, delayed, parallel_config
 
-from model.execution import Execution
-from model.execution import backend_context  # the run's backend set-up (dask cluster)
+from model.execution import (
+    Execution,
+    backend_context,  # the run's backend set-up (dask cluster)
+)
 
 T = TypeVar("T")
 
@@ -51,9 +53,7 @@ def parallel_map(
     out: list[T] = []
     bar = progress_bar(execution, sum(steps), desc, unit)
     try:
-        in_process = execution.backend == "sequential" or (
-            execution.jobs == 1 and execution.scheduler is None
-        )
+        in_process = execution.backend == "sequential" or (execution.jobs == 1 and execution.scheduler is None)
         if in_process or len(items) <= 1:
             for item, step in zip(items, steps, strict=True):
                 out.append(func(item))

@@ -227,9 +227,7 @@ class PrimResult:
 def _stats(box: Box, inside: np.ndarray, y: np.ndarray, n: int, y_total: float) -> BoxStats:
     m = int(inside.sum())
     mass_y = float(y[inside].sum())
-    return BoxStats(
-        box, mass_y / y_total if y_total > 0 else 0.0, mass_y / m if m else 0.0, m / n, m
-    )
+    return BoxStats(box, mass_y / y_total if y_total > 0 else 0.0, mass_y / m if m else 0.0, m / n, m)
 
 
 def _peel_candidates(xj: np.ndarray, alpha: float) -> list[tuple[int, float, np.ndarray]]:
@@ -320,12 +318,8 @@ def paste(x: np.ndarray, y: np.ndarray, active: np.ndarray, box: Box, *, alpha: 
                 if values.size == 0:
                     continue
                 order = np.sort(values)
-                new = (
-                    order[-min(step, order.size)] if side == 0 else order[min(step, order.size) - 1]
-                )
-                candidate = box.with_bound(
-                    j, side, new if order.size > step else (-np.inf if side == 0 else np.inf)
-                )
+                new = order[-min(step, order.size)] if side == 0 else order[min(step, order.size) - 1]
+                candidate = box.with_bound(j, side, new if order.size > step else (-np.inf if side == 0 else np.inf))
                 cand_inside = candidate.contains(x) & active
                 cand_density = y[cand_inside].mean()
                 if cand_density > density and (best is None or cand_density > best[0]):
@@ -404,9 +398,7 @@ def prim(
             )
             w = _stats(wider, wider.contains(x) & active, y, n, y_total)
             drop_density[int(j)], drop_coverage[int(j)] = w.density, w.coverage
-        found.append(
-            FoundBox(stats, tuple(trajectory), chosen, rule, base, drop_density, drop_coverage)
-        )
+        found.append(FoundBox(stats, tuple(trajectory), chosen, rule, base, drop_density, drop_coverage))
         active = active & ~inside
     return PrimResult(
         target=target,

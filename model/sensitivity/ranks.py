@@ -96,13 +96,8 @@ class RankCorrelations:
             if not np.any(np.isfinite(self.spearman[o])):
                 lines.append(f"{label}: constant over the worlds.")
                 continue
-            order = np.argsort(-np.nan_to_num(np.abs(self.spearman[o]), nan=-1.0), kind="stable")[
-                :top
-            ]
-            parts = [
-                f"{short(self.inputs[i])} {self.spearman[o, i]:+.2f} (PRCC {self.prcc[o, i]:+.2f})"
-                for i in order
-            ]
+            order = np.argsort(-np.nan_to_num(np.abs(self.spearman[o]), nan=-1.0), kind="stable")[:top]
+            parts = [f"{short(self.inputs[i])} {self.spearman[o, i]:+.2f} (PRCC {self.prcc[o, i]:+.2f})" for i in order]
             lines.append(f"{label}: strongest rank correlations {'; '.join(parts)}.")
         return "\n".join(lines)
 
@@ -113,16 +108,12 @@ def _fisher(r: np.ndarray, se: float, z: float) -> np.ndarray:
     return np.stack([np.tanh(centre - z * se), np.tanh(centre + z * se)])
 
 
-def rank_correlations(
-    sample: Sample, outputs: tuple[str, ...] = OUTPUTS, confidence: float = 0.95
-) -> RankCorrelations:
+def rank_correlations(sample: Sample, outputs: tuple[str, ...] = OUTPUTS, confidence: float = 0.95) -> RankCorrelations:
     """Spearman correlations and PRCC of every input with every output."""
     x = sample.x
     d, n = x.shape
     if n < d + 5:
-        raise ValueError(
-            f"rank correlations need more worlds than inputs (got {n} worlds, {d} inputs)"
-        )
+        raise ValueError(f"rank correlations need more worlds than inputs (got {n} worlds, {d} inputs)")
     ranks_x = np.stack([rankdata(row) for row in x])  # (d, n)
     s = len(outputs)
     spearman = np.full((s, d), np.nan)
@@ -146,6 +137,4 @@ def rank_correlations(
     z = float(norm.ppf(0.5 + confidence / 2))
     spearman_ci = _fisher(spearman, np.sqrt(1.06 / (n - 3)), z)
     prcc_ci = _fisher(prcc, 1.0 / np.sqrt(max(n - 3 - (d - 1), 1)), z)
-    return RankCorrelations(
-        sample.inputs, tuple(outputs), n, spearman, spearman_ci, prcc, prcc_ci, confidence
-    )
+    return RankCorrelations(sample.inputs, tuple(outputs), n, spearman, spearman_ci, prcc, prcc_ci, confidence)

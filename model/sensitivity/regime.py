@@ -85,9 +85,7 @@ class RegimeMap:
         )
         ds["map_modal_eq_set"] = (
             (yd, xd),
-            np.array(
-                [[equilibrium_set_label(int(c)) for c in row] for row in self.modal], dtype=str
-            ),
+            np.array([[equilibrium_set_label(int(c)) for c in row] for row in self.modal], dtype=str),
             {"long_name": "most likely equilibrium set"},
         )
         units = {
@@ -179,9 +177,7 @@ def _row(task) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]
     se = {q: np.zeros(len(x_axis.values)) for q in MAP_QUANTITIES}
     cache: dict[tuple[str, ...], tuple[WorldModel, list[dict[str, np.ndarray]]]] = {}
     for ix, x_value in enumerate(x_axis.values):
-        config_keys = [
-            (a.key, v) for a, v in ((x_axis, x_value), (y_axis, y_value)) if a.key not in priors
-        ]
+        config_keys = [(a.key, v) for a, v in ((x_axis, x_value), (y_axis, y_value)) if a.key not in priors]
         assignments = [f"{k}={toml_literal(v)}" for k, v in config_keys]
         key = tuple(assignments)
         if key not in cache:
@@ -189,10 +185,7 @@ def _row(task) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]
             plan = ChunkPlan(n, model.config.sampling.chunk_size)
             cache[key] = (
                 model,
-                [
-                    draw_worlds(model.config, model.priors, k, plan.size(k))
-                    for k in range(plan.chunks)
-                ],
+                [draw_worlds(model.config, model.priors, k, plan.size(k)) for k in range(plan.chunks)],
             )
         model, chunks = cache[key]
         sums = {q: np.zeros(2) for q in MAP_QUANTITIES}

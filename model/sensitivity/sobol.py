@@ -127,9 +127,7 @@ class SobolIndices:
             sobol_seed=self.seed,
             sobol_bootstrap_resamples=self.resamples,
             sobol_method="saltelli_2010 (scipy.stats.sobol_indices)",
-            sobol_correlation="ignored (independent marginals)"
-            if self.correlation_ignored
-            else "none in the config",
+            sobol_correlation="ignored (independent marginals)" if self.correlation_ignored else "none in the config",
         )
         return ds
 
@@ -161,9 +159,7 @@ def _sobol_engine(d: int, rng: np.random.Generator) -> qmc.Sobol:
 def design(model: WorldModel, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Input matrices ``A`` and ``B``, (d, n) each, from one scrambled Sobol' sequence."""
     d = model.dimension
-    rng = np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(SOBOL_STREAM,)))
-    )
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(SOBOL_STREAM,))))
     u = _sobol_engine(2 * d, rng).random(n).T
     return model.ppf(u[:d]), model.ppf(u[d:])
 
@@ -251,9 +247,7 @@ def sobol(
     )
 
 
-def _bootstrap(
-    f_a, f_b, f_ab, *, seed: int, confidence: float, resamples: int
-) -> tuple[np.ndarray, np.ndarray]:
+def _bootstrap(f_a, f_b, f_ab, *, seed: int, confidence: float, resamples: int) -> tuple[np.ndarray, np.ndarray]:
     """Percentile intervals (2, s, d) of both indices over ``resamples`` row resamples.
 
     A resample of the ``n`` rows is a vector of counts ``c`` (how often each row is
@@ -266,16 +260,12 @@ def _bootstrap(
     first_terms = (f_b[None] * (f_ab - f_a[None])).transpose(2, 1, 0).reshape(n, s * d)
     total_terms = (0.5 * (f_a[None] - f_ab) ** 2).transpose(2, 1, 0).reshape(n, s * d)
     level_terms = np.concatenate([(f_a + f_b).T, (f_a * f_a + f_b * f_b).T], axis=1)  # (n, 2s)
-    rng = np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(SOBOL_STREAM, 1)))
-    )
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(SOBOL_STREAM, 1))))
     firsts, totals = [], []
     batch = max(1, min(resamples, 2**22 // n))
     for start in range(0, resamples, batch):
         m = min(batch, resamples - start)
-        counts = np.stack(
-            [np.bincount(rng.integers(0, n, size=n), minlength=n) for _ in range(m)]
-        ).astype(float)
+        counts = np.stack([np.bincount(rng.integers(0, n, size=n), minlength=n) for _ in range(m)]).astype(float)
         levels = counts @ level_terms / (2 * n)  # (m, 2s): mean of f and of f^2 over A and B rows
         var = levels[:, s:] - levels[:, :s] ** 2  # (m, s)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -283,6 +273,4 @@ def _bootstrap(
             totals.append((counts @ total_terms / n).reshape(m, s, d) / var[:, :, None])
     alpha = (1.0 - confidence) / 2.0
     q = [alpha, 1.0 - alpha]
-    return np.quantile(np.concatenate(firsts), q, axis=0), np.quantile(
-        np.concatenate(totals), q, axis=0
-    )
+    return np.quantile(np.concatenate(firsts), q, axis=0), np.quantile(np.concatenate(totals), q, axis=0)

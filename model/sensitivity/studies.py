@@ -88,9 +88,7 @@ def _common_manifest(kind: str, study: Study, base: LoadedConfig, execution: Exe
 
 
 def _digest(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[
-        :16
-    ]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _study_toml(study: Study, extra: Mapping[str, Any] | None = None) -> bytes:
@@ -108,9 +106,7 @@ def _study_toml(study: Study, extra: Mapping[str, Any] | None = None) -> bytes:
 # ----------------------------------------------------------------------------- sweeps
 
 
-def start_sweep(
-    study: Study, execution: Execution, runs_root: Path, *, charts: bool = True
-) -> StudyResult:
+def start_sweep(study: Study, execution: Execution, runs_root: Path, *, charts: bool = True) -> StudyResult:
     """Validate every point, then run the sweep into a new directory under ``runs_root``."""
     plan = SweepPlan.of(study)
     manifest = _common_manifest("sweep", study, plan.base, execution)
@@ -120,9 +116,7 @@ def start_sweep(
         samples_per_point=plan.base.config.sampling.samples,
     )
     digest = _digest({"base": plan.base.hash, "grid": manifest["grid"]})
-    run = RunDirectory.create(
-        runs_root, run_id(f"{study.name}-sweep", digest), plan.base.resolved_dict(), manifest
-    )
+    run = RunDirectory.create(runs_root, run_id(f"{study.name}-sweep", digest), plan.base.resolved_dict(), manifest)
     atomic_write_bytes(run.partial / "study.toml", _study_toml(study, study.sensitivity))
     return _complete_sweep(run, plan, execution, charts)
 
@@ -142,9 +136,7 @@ def _point_file(run: RunDirectory, i: int) -> Path:
     return run.checkpoints / f"point-{i:05d}.nc"
 
 
-def _complete_sweep(
-    run: RunDirectory, plan: SweepPlan, execution: Execution, charts: bool
-) -> StudyResult:
+def _complete_sweep(run: RunDirectory, plan: SweepPlan, execution: Execution, charts: bool) -> StudyResult:
     started = time.perf_counter()
     done = {}
     for i in range(len(plan.configs)):
@@ -240,10 +232,7 @@ def sweep_summary(ds: xr.Dataset, plan: SweepPlan) -> str:
     lines = [
         f"sweep {study.name}: {len(plan.configs)} grid points x {plan.base.config.sampling.samples:,} worlds, "
         f"seed {plan.base.config.sampling.seed} (common random numbers)",
-        "grid: "
-        + "; ".join(
-            f"{a.key} = {', '.join(format_value(v) for v in a.values)}" for a in study.axes
-        ),
+        "grid: " + "; ".join(f"{a.key} = {', '.join(format_value(v) for v in a.values)}" for a in study.axes),
     ]
     if "burden" not in ds:
         return "\n".join(lines)
@@ -262,10 +251,7 @@ def sweep_summary(ds: xr.Dataset, plan: SweepPlan) -> str:
         for combo, rows in groups:
             first, last = rows.iloc[0], rows.iloc[-1]
             where = ", ".join(
-                f"{k} = {v}"
-                for k, v in zip(
-                    others, combo if isinstance(combo, tuple) else (combo,), strict=True
-                )
+                f"{k} = {v}" for k, v in zip(others, combo if isinstance(combo, tuple) else (combo,), strict=True)
             )
             lines.append(
                 f"{where + ': ' if where else ''}{short(axis.key)} {format_value(first[axis.key])} -> {format_value(last[axis.key])}: "
@@ -377,12 +363,8 @@ class SensitivityOptions:
             "prim_threshold": self.prim_threshold,
         }
         if self.regime_x is not None and self.regime_y is not None:
-            out["regime_x"] = (
-                f"{self.regime_x.key}={','.join(toml_literal(v) for v in self.regime_x.values)}"
-            )
-            out["regime_y"] = (
-                f"{self.regime_y.key}={','.join(toml_literal(v) for v in self.regime_y.values)}"
-            )
+            out["regime_x"] = f"{self.regime_x.key}={','.join(toml_literal(v) for v in self.regime_x.values)}"
+            out["regime_y"] = f"{self.regime_y.key}={','.join(toml_literal(v) for v in self.regime_y.values)}"
             out["regime_samples"] = self.regime_samples
         return out
 
@@ -443,8 +425,7 @@ def options_from(
         else float(table.get("prim_threshold", SensitivityOptions.prim_threshold)),
         regime_x=x_axis,
         regime_y=y_axis,
-        regime_samples=regime_samples
-        or table.get("regime_samples", SensitivityOptions.regime_samples),
+        regime_samples=regime_samples or table.get("regime_samples", SensitivityOptions.regime_samples),
     )
 
     def where(option: str, given: Any) -> tuple[str, str | None]:
@@ -462,9 +443,7 @@ def options_from(
     if opts.samples < 64:
         raise ConfigError(*where("--samples", samples), "must be at least 64 worlds")
     if opts.regime_samples < 16 or steps < 2:
-        raise ConfigError(
-            study.source, "sensitivity", "regime maps need at least 2 steps and 16 worlds per cell"
-        )
+        raise ConfigError(study.source, "sensitivity", "regime maps need at least 2 steps and 16 worlds per cell")
     return opts
 
 
@@ -474,9 +453,7 @@ class SensitivityResults:
 
     model: WorldModel
     options: SensitivityOptions
-    parts: dict[str, Any] = field(
-        default_factory=dict
-    )  # method -> result (prim: target -> PrimResult)
+    parts: dict[str, Any] = field(default_factory=dict)  # method -> result (prim: target -> PrimResult)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def dataset(self) -> xr.Dataset:
@@ -486,11 +463,7 @@ class SensitivityResults:
                 pieces.extend(r.to_dataset() for r in result.values())
             else:
                 pieces.append(result.to_dataset())
-        ds = (
-            xr.merge(pieces, combine_attrs="no_conflicts", compat="no_conflicts")
-            if pieces
-            else xr.Dataset()
-        )
+        ds = xr.merge(pieces, combine_attrs="no_conflicts", compat="no_conflicts") if pieces else xr.Dataset()
         return ds
 
     def summary(self) -> str:
@@ -504,9 +477,7 @@ class SensitivityResults:
         return "\n".join(lines)
 
 
-def analyse(
-    loaded: LoadedConfig, options: SensitivityOptions, execution: Execution
-) -> SensitivityResults:
+def analyse(loaded: LoadedConfig, options: SensitivityOptions, execution: Execution) -> SensitivityResults:
     """Run the chosen methods on ``loaded`` (no files written)."""
     model = WorldModel(loaded)
     results = SensitivityResults(model, options)
@@ -541,9 +512,7 @@ def analyse(
         timed(
             "prim",
             lambda: {
-                t: prim(
-                    sample.x, sample.y[t], sample.inputs, target=t, threshold=options.prim_threshold
-                )
+                t: prim(sample.x, sample.y[t], sample.inputs, target=t, threshold=options.prim_threshold)
                 for t in PRIM_TARGETS
             },
         )
@@ -579,12 +548,8 @@ def start_sensitivity(
     manifest["methods"] = list(options.methods)
     manifest["options"] = options.as_toml()
     digest = _digest({"config": loaded.hash, "options": options.as_toml()})
-    run = RunDirectory.create(
-        runs_root, run_id(f"{study.name}-sensitivity", digest), loaded.resolved_dict(), manifest
-    )
-    atomic_write_bytes(
-        run.partial / "study.toml", _study_toml(replace(study, axes=()), options.as_toml())
-    )
+    run = RunDirectory.create(runs_root, run_id(f"{study.name}-sensitivity", digest), loaded.resolved_dict(), manifest)
+    atomic_write_bytes(run.partial / "study.toml", _study_toml(replace(study, axes=()), options.as_toml()))
     dataset = results.dataset()
     dataset.attrs.update(
         title="offshore sensitivity study",
@@ -711,12 +676,8 @@ def _sensitivity_page(
         for target, r in parts["prim"].items():
             label = PRIM_TARGETS[target]
             texts.append(r.describe(label))
-            charts_.append(
-                chart_module.prim_chart(r, label, PRIM_QUESTIONS[target], priors, writer)
-            )
-            tables.append(
-                Table(f"prim_{target}_boxes", f"PRIM boxes: {label.lower()}", r.boxes_frame())
-            )
+            charts_.append(chart_module.prim_chart(r, label, PRIM_QUESTIONS[target], priors, writer))
+            tables.append(Table(f"prim_{target}_boxes", f"PRIM boxes: {label.lower()}", r.boxes_frame()))
             tables.append(
                 Table(
                     f"prim_{target}_trajectory",

@@ -138,9 +138,7 @@ def toml_literal(value: Any) -> str:
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}"'
     if isinstance(value, Mapping):
-        return (
-            "{ " + ", ".join(f"{_bare_key(k)} = {toml_literal(v)}" for k, v in value.items()) + " }"
-        )
+        return "{ " + ", ".join(f"{_bare_key(k)} = {toml_literal(v)}" for k, v in value.items()) + " }"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_literal(v) for v in value) + "]"
     raise ValueError(f"cannot write {type(value).__name__} as TOML")
@@ -161,11 +159,7 @@ def _number(text: str) -> float | int | None:
 def expand_range(start: Any, stop: Any, step: Any, *, source: str, key: str) -> tuple[float, ...]:
     """``start, start + step, ...`` up to and including ``stop`` (within 1e-9 steps)."""
     for name, value in (("start", start), ("stop", stop), ("step", step)):
-        if (
-            not isinstance(value, int | float)
-            or isinstance(value, bool)
-            or not math.isfinite(value)
-        ):
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
             raise ConfigError(source, key, f"range {name} must be a finite number")
     if step <= 0:
         raise ConfigError(source, key, "range step must be positive")
@@ -235,9 +229,7 @@ def _flatten(table: Mapping[str, Any], *, leaf, prefix: str = "") -> dict[str, A
 
 def _grid_from_table(table: Any, source: str) -> list[Axis]:
     if not isinstance(table, Mapping):
-        raise ConfigError(
-            source, "grid", "must be a table of KEY = [values] or { start, stop, step }"
-        )
+        raise ConfigError(source, "grid", "must be a table of KEY = [values] or { start, stop, step }")
     axes = []
     for key, spec in _flatten(table, leaf=_is_range).items():
         _check_key(key, source=source)
@@ -249,15 +241,11 @@ def _grid_from_table(table: Any, source: str) -> list[Axis]:
                     f"grid.{key}",
                     f"range needs start, stop and step (missing {', '.join(sorted(missing))})",
                 )
-            values = expand_range(
-                spec["start"], spec["stop"], spec["step"], source=source, key=f"grid.{key}"
-            )
+            values = expand_range(spec["start"], spec["stop"], spec["step"], source=source, key=f"grid.{key}")
         elif isinstance(spec, list):
             values = _check_values(spec, source=source, key=f"grid.{key}")
         else:
-            raise ConfigError(
-                source, f"grid.{key}", "must be a list of values or { start, stop, step }"
-            )
+            raise ConfigError(source, f"grid.{key}", "must be a list of values or { start, stop, step }")
         axes.append(Axis(key, values, source))
     return axes
 
@@ -282,9 +270,7 @@ def load_study(path: Path) -> Study:
     data = read_toml(path)
     for key in data:
         if key not in STUDY_KEYS:
-            raise ConfigError(
-                source, key, f"unknown key (a study file has {', '.join(STUDY_KEYS)})"
-            )
+            raise ConfigError(source, key, f"unknown key (a study file has {', '.join(STUDY_KEYS)})")
     base = data.get("base")
     if not isinstance(base, str) or not base:
         raise ConfigError(source, "base", "must name the run config the study starts from")
@@ -292,9 +278,7 @@ def load_study(path: Path) -> Study:
     if not base_path.is_file():
         raise ConfigError(source, "base", f"config not found: {base}")
     samples, seed = data.get("samples"), data.get("seed")
-    if samples is not None and (
-        not isinstance(samples, int) or isinstance(samples, bool) or samples < 1
-    ):
+    if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool) or samples < 1):
         raise ConfigError(source, "samples", "must be a positive integer")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
         raise ConfigError(source, "seed", "must be a non-negative integer")
@@ -367,16 +351,12 @@ def merge_grid(axes: Sequence[Axis], extra: Sequence[Axis]) -> tuple[Axis, ...]:
 def check_grid(study: Study) -> None:
     """Grid-level checks before any point is resolved."""
     if not study.axes:
-        raise ConfigError(
-            study.source, "grid", "no grid given (use --grid KEY=V1,V2,... or a [grid] table)"
-        )
+        raise ConfigError(study.source, "grid", "no grid given (use --grid KEY=V1,V2,... or a [grid] table)")
     keys = study.keys
     for key in keys:
         for other in keys:
             if other != key and other.startswith(key + "."):
-                raise ConfigError(
-                    study.axes[keys.index(other)].origin, other, f"overlaps the swept key {key}"
-                )
+                raise ConfigError(study.axes[keys.index(other)].origin, other, f"overlaps the swept key {key}")
     points = math.prod(study.shape)
     if points > MAX_POINTS:
         raise ConfigError(study.source, "grid", f"{points} grid points (at most {MAX_POINTS})")

@@ -125,9 +125,7 @@ def combine(plan: SweepPlan, datasets: Sequence[xr.Dataset]) -> xr.Dataset:
     shape = study.shape
     codes = sorted({int(c) for ds in datasets for c in ds.eq_set_code.values})
     labels = [equilibrium_set_label(c) for c in codes]
-    prepared = [
-        ds.drop_vars("eq_set_code").reindex(eq_set=labels, fill_value=0.0) for ds in datasets
-    ]
+    prepared = [ds.drop_vars("eq_set_code").reindex(eq_set=labels, fill_value=0.0) for ds in datasets]
     names: list[str] = []
     for ds in prepared:
         names.extend(n for n in ds.data_vars if n not in names)

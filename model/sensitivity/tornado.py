@@ -100,9 +100,7 @@ class Tornado:
                 "tornado_end": (
                     "tornado_end",
                     ["low", "median", "high"],
-                    {
-                        "long_name": f"input at its p{self.levels[0] * 100:g}, p50, p{self.levels[1] * 100:g}"
-                    },
+                    {"long_name": f"input at its p{self.levels[0] * 100:g}, p50, p{self.levels[1] * 100:g}"},
                 ),
             }
         )
@@ -113,9 +111,7 @@ class Tornado:
         )
         for name in TORNADO_OUTPUTS:
             label, unit = OUTPUT_INFO[name]
-            arr = np.stack(
-                [self.low[name], np.full(len(self.inputs), self.base[name]), self.high[name]]
-            )
+            arr = np.stack([self.low[name], np.full(len(self.inputs), self.base[name]), self.high[name]])
             ds[f"tornado_{name}"] = (
                 ("tornado_end", "tornado_input"),
                 arr,
@@ -123,16 +119,12 @@ class Tornado:
             )
         ds["tornado_played"] = (
             ("tornado_end", "tornado_input"),
-            np.array(
-                [self.played[1], [self.played[0]] * len(self.inputs), self.played[2]], dtype=str
-            ),
+            np.array([self.played[1], [self.played[0]] * len(self.inputs), self.played[2]], dtype=str),
             {"long_name": "profile played (Japan's move first)"},
         )
         ds["tornado_outcome"] = (
             ("tornado_end", "tornado_input"),
-            np.array(
-                [self.outcome[1], [self.outcome[0]] * len(self.inputs), self.outcome[2]], dtype=str
-            ),
+            np.array([self.outcome[1], [self.outcome[0]] * len(self.inputs), self.outcome[2]], dtype=str),
             {"long_name": "outcome of the played profile"},
         )
         ds.attrs["tornado_levels"] = f"{self.levels[0]:g},{self.levels[1]:g}"
@@ -186,10 +178,7 @@ def tornado(model: WorldModel, low: float = 0.1, high: float = 0.9) -> Tornado:
 
     played = [played_label(y["played"][:, c]) for c in range(2 * d + 1)]
     eq = [equilibrium_set_label(int(code)) for code in y["eq_set"]]
-    outcome = [
-        outcome_label(float(u), float(c))
-        for u, c in zip(y["p_us_intervenes"], y["p_collapse"], strict=True)
-    ]
+    outcome = [outcome_label(float(u), float(c)) for u, c in zip(y["p_us_intervenes"], y["p_collapse"], strict=True)]
 
     def ends(column_labels: list[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         """(median world, low ends, high ends) in sorted order."""

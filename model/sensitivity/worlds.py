@@ -73,17 +73,13 @@ class WorldModel:
 
     def __init__(self, loaded: LoadedConfig) -> None:
         if loaded.config.game.mode != "structural":
-            raise ConfigError(
-                loaded.source, "game.mode", 'sensitivity analysis needs game.mode = "structural"'
-            )
+            raise ConfigError(loaded.source, "game.mode", 'sensitivity analysis needs game.mode = "structural"')
         self.loaded = loaded
         self.config = loaded.config
         self.priors = loaded.priors()
         self.inputs = tuple(k for k, p in self.priors.items() if not p.is_fixed)
         if not self.inputs:
-            raise ConfigError(
-                loaded.source, None, "every prior is fixed: nothing is uncertain to analyse"
-            )
+            raise ConfigError(loaded.source, None, "every prior is fixed: nothing is uncertain to analyse")
         self.fixed = {k: float(p.expected_value()) for k, p in self.priors.items() if p.is_fixed}
 
     @property
@@ -100,9 +96,7 @@ class WorldModel:
         x = np.asarray(x, dtype=float)
         row = {key: i for i, key in enumerate(self.inputs)}
         return {
-            key: np.ascontiguousarray(x[row[key]])
-            if key in row
-            else np.full(x.shape[1], self.fixed[key])
+            key: np.ascontiguousarray(x[row[key]]) if key in row else np.full(x.shape[1], self.fixed[key])
             for key in self.priors
         }
 
@@ -128,8 +122,7 @@ class WorldModel:
         x = np.asarray(x, dtype=float)
         n = x.shape[1]
         parts = [
-            self.evaluate_draws(self.draws(x[:, s : s + BLOCK]), min(BLOCK, n - s))
-            for s in range(0, max(n, 1), BLOCK)
+            self.evaluate_draws(self.draws(x[:, s : s + BLOCK]), min(BLOCK, n - s)) for s in range(0, max(n, 1), BLOCK)
         ]
         return {k: np.concatenate([p[k] for p in parts], axis=-1) for k in parts[0]}
 
@@ -138,9 +131,7 @@ class WorldModel:
         y = self.evaluate(x)
         return np.stack([y[name].astype(float) for name in outputs])
 
-    def evaluate_parallel(
-        self, x: np.ndarray, execution: Execution, desc: str = "worlds"
-    ) -> dict[str, np.ndarray]:
+    def evaluate_parallel(self, x: np.ndarray, execution: Execution, desc: str = "worlds") -> dict[str, np.ndarray]:
         """:meth:`evaluate` with blocks spread over ``execution``'s workers (same result)."""
         n = x.shape[1]
         if n < PARALLEL_MIN_WORLDS:
