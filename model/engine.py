@@ -13,15 +13,15 @@ reference solver and selection functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
 from model.allocator import keep_freed_memory
 from model.config.schema import Config
-from model.equilibria import solve_2x2
-from model.payoffs import StructuralWorlds, ordinal_payoffs, structural_worlds
+from model.equilibria import Solution, solve_2x2
+from model.payoffs import BurdenModel, StructuralWorlds, ordinal_payoffs, structural_worlds
 from model.sampling import Correlation, draw_chunk
 from model.selection import play_probabilities
 from model.signature import (
@@ -224,26 +224,7 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
     burden = worlds.expected_burden(played)  # (2, 6, n)
     burden_moments = Moments.of_last(burden)
 
-    # A bound rule changes the burden only where it plays another profile than the
-    # run's rule: there, swap those worlds' contributions to the sums.
-    total, squares = burden_moments.sums()
-    bounds = []
-    for rule in BOUND_RULES:
-        other = select(japan, korea, chosen.signature, rule)
-        changed = np.flatnonzero((other.profile != chosen.profile) | (other.profile < 0))
-        if changed.size == 0:
-            bounds.append(burden_moments)
-            continue
-        sub = worlds.model.take(changed)
-        before = sub.expected_burden(played[:, changed])
-        after = sub.expected_burden(other.weights_at(changed))
-        bounds.append(
-            Moments.from_sums(
-                burden_moments.count,
-                total - before.sum(axis=-1) + after.sum(axis=-1),
-                squares - (before * before).sum(axis=-1) + (after * after).sum(axis=-1),
-            )
-        )
+    bounds = _bound_burdens(japan, korea, chosen, played, worlds.model, burden_moments)
     return {
         "outcome": Moments.of_last(worlds.outcome_probabilities(played)),
         "outcome_commit": Moments.of_last(worlds.outcome_probabilities(commit)),
@@ -255,6 +236,54 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
         "burden_leader": Moments.of_last(worlds.expected_burden(leader)),
         "burden_hist": _realised_burden_histogram(played, burden, worlds),
     }
+
+
+def _bound_burdens(
+    japan: np.ndarray,
+    korea: np.ndarray,
+    chosen: Selection,
+    played: np.ndarray,
+    model: BurdenModel,
+    burden_moments: Moments,
+) -> list[Moments]:
+    """Burden moments under each of :data:`BOUND_RULES`.
+
+    A bound rule changes the burden only where it may play another profile than the
+    run's rule; only those worlds are solved again (once, for both rules) and their
+    contributions to the sums swapped.
+    """
+    profiles = [selected_profile(rule).take(chosen.signature) for rule in BOUND_RULES]
+    differs = np.zeros(chosen.profile.size, dtype=bool)
+    for profile in profiles:
+        differs |= (profile != chosen.profile) | (profile < 0)
+    changed = np.flatnonzero(differs)
+    if changed.size == 0:
+        return [burden_moments for _ in BOUND_RULES]
+    sub = model.take(changed)
+    before = sub.expected_burden(played[:, changed])
+    total = burden_moments.sums()[0] - before.sum(axis=-1)
+    squares = burden_moments.sums()[1] - np.einsum("ijk,ijk->ij", before, before)
+    games = as_games(japan[:, changed]), as_games(korea[:, changed])
+    solution = solve_2x2(*games)
+    out = []
+    for rule, profile in zip(BOUND_RULES, profiles, strict=True):
+        weights = np.zeros((4, changed.size))
+        fixed = np.flatnonzero(profile[changed] >= 0)
+        weights[profile[changed][fixed], fixed] = 1.0
+        rest = np.flatnonzero(profile[changed] < 0)
+        if rest.size:
+            sub_solution = Solution(*(np.asarray(getattr(solution, f.name))[rest] for f in fields(Solution)))
+            rest_games = games[0][rest], games[1][rest]
+            weights[:, rest] = play_probabilities(*rest_games, sub_solution, rule).reshape(-1, 4).T
+        after = sub.expected_burden(weights)
+        out.append(
+            Moments.from_sums(
+                burden_moments.count,
+                total + after.sum(axis=-1),
+                squares + np.einsum("ijk,ijk->ij", after, after),
+            )
+        )
+    return out
 
 
 def _realised_burden_histogram(played: np.ndarray, burden: np.ndarray, worlds: StructuralWorlds) -> Histogram:
