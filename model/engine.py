@@ -140,22 +140,32 @@ class Selection:
         return Moments.from_sums(n, total, squares)
 
 
-def select(japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str) -> Selection:
+def select(
+    japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str, values: np.ndarray | None = None
+) -> Selection:
     """How each world's game is played under ``rule``.
 
     ``japan`` and ``korea`` are profile-major payoffs (4, n); ``code`` holds the
-    worlds' signatures (:func:`model.signature.signature_codes`).
+    worlds' signatures (:func:`model.signature.signature_codes`) and ``values``,
+    when given, the comparisons they were computed from.
     """
     table = selected_profile(rule)
     profile = table.take(code)
     undetermined = np.flatnonzero(profile < 0)
+    if values is None or undetermined.size == 0:
+        weights = rule_weights(japan[:, undetermined], korea[:, undetermined], rule)
+        return Selection(code, profile, undetermined, weights, table)
     # Worlds whose only equilibrium is completely mixed are the common undetermined
-    # case; they are solved apart from the rest, which need the full selection rule.
+    # case: every rule plays that equilibrium, (p*, q*) = (d/(d-c), b/(b-a)) from the
+    # best-response gains (docs/MODEL.md §4). The rest need the full selection rule.
     mixed_only = mixed_only_codes().take(code[undetermined])
     weights = np.empty((4, undetermined.size))
-    for subset_mask in (mixed_only, ~mixed_only):  # two groups, not a loop over worlds
-        idx = undetermined[subset_mask]
-        weights[:, subset_mask] = rule_weights(japan[:, idx], korea[:, idx], rule)
+    idx = undetermined[mixed_only]
+    a, b, c, d = values[0, idx], values[1, idx], values[2, idx], values[3, idx]
+    p, q = d / (d - c), b / (b - a)
+    weights[:, mixed_only] = np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)])
+    rest = undetermined[~mixed_only]
+    weights[:, ~mixed_only] = rule_weights(japan[:, rest], korea[:, rest], rule)
     return Selection(code, profile, undetermined, weights, table)
 
 
@@ -200,7 +210,7 @@ def summarise(config: Config, japan: np.ndarray, korea: np.ndarray, worlds: Stru
     """
     n = japan.shape[1]
     values = comparisons(japan, korea)
-    chosen = select(japan, korea, signature_codes(values), config.game.selection)
+    chosen = select(japan, korea, signature_codes(values), config.game.selection, values)
     counts = np.bincount(chosen.signature, minlength=CODES)
     gain, best = commitment_gain(japan, values, chosen)
     stats: ChunkStats = {

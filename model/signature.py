@@ -68,8 +68,12 @@ def comparisons(j: np.ndarray, k: np.ndarray) -> np.ndarray:
     out[9] = commit_value(j, out[2], b=True)
     out[10] = commit_value(j, out[3], b=False)
     np.subtract(out[9], out[10], out=out[6])  # L
-    np.subtract(out[0] * out[2], out[1] * out[3], out=out[7])  # r1
-    np.subtract(out[0] * out[3], out[1] * out[2], out=out[8])  # r2
+    scratch = np.multiply(out[1], out[3])
+    np.multiply(out[0], out[2], out=out[7])
+    out[7] -= scratch  # r1 = a*c - b*d
+    np.multiply(out[1], out[2], out=scratch)
+    np.multiply(out[0], out[3], out=out[8])
+    out[8] -= scratch  # r2 = a*d - b*c
     return out
 
 
