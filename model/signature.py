@@ -95,11 +95,12 @@ def commit_value(j: np.ndarray, korea_gain: np.ndarray, *, b: bool) -> np.ndarra
 
 def signature_codes(values: np.ndarray) -> np.ndarray:
     """Base-3 codes (n,) uint16 of the signs of the first nine rows of ``values``."""
-    positive = np.greater(values[:DIGITS], 0.0).view(np.uint8)
+    digits = np.greater(values[:DIGITS], 0.0).view(np.uint8)  # 1 where positive
     negative = np.less(values[:DIGITS], 0.0).view(np.uint8)
-    digits = positive + 2 * negative  # uint8 (7, n)
+    digits += negative
+    digits += negative  # 2 where negative: uint8 (9, n)
     code = digits[-1].astype(np.uint16)
-    for row in digits[-2::-1]:  # Horner over the 7 digits, not over worlds
+    for row in digits[-2::-1]:  # Horner over the 9 digits, not over worlds
         code *= 3
         code += row
     return code
