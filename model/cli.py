@@ -6,27 +6,15 @@ leaving nothing behind; an interrupted run exits with 130 and can be resumed.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 import xarray as xr
 
+from model.cli_support import execution_from_options, fail, interrupted
 from model.config import ConfigError, load_config
-from model.execution import BACKENDS, Execution, default_jobs
-
-LANGS = ("en", "zh-TW")
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-
-
-def _fail(message: str) -> None:
-    click.echo(" ".join(message.split()), err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _progress_wanted(quiet: bool) -> bool:
-    return not quiet and sys.stderr.isatty()
+from model.execution import BACKENDS
+from model.report import LANGS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,33 +67,21 @@ def run(
     from model.simulation import resolve
     from model.summary import summary_text
 
-    if scheduler:
-        backend = "dask"
-    execution = Execution(
-        backend=backend,
-        jobs=jobs or default_jobs(),
-        scheduler=scheduler,
-        progress=_progress_wanted(quiet),
-        target_se=target_se,
-    )
+    execution = execution_from_options(jobs, backend, scheduler, quiet, target_se)
     try:
         if resume_dir is not None:
             if config or samples or seed is not None or overrides:
-                _fail("error: --resume takes the run directory only (its config is fixed)")
+                fail("error: --resume takes the run directory only (its config is fixed)")
             result = resume_run(resume_dir, execution)
         else:
             loaded = resolve(config, samples, seed, overrides)
             result = start_run(loaded, execution, runs_dir, keep_samples)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except ValueError as exc:
-        _fail(f"error: {exc}")
+        fail(f"error: {exc}")
     except RunInterrupted as exc:
-        click.echo(
-            f"interrupted: {exc.saved} batches of chunks saved; resume with: offshore run --resume {exc.path}",
-            err=True,
-        )
-        sys.exit(EXIT_INTERRUPTED)
+        interrupted(f"interrupted: {exc.saved} batches of chunks saved; resume with: offshore run --resume {exc.path}")
     if not quiet:
         click.echo(summary_text(result.dataset))
         click.echo(f"stopped: {result.manifest.get('stop_reason')}; wall time {result.manifest.get('wall_seconds')} s")
@@ -126,34 +102,13 @@ def validate(config, overrides):
     try:
         loaded = load_config(config, overrides)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     priors = loaded.priors()
     uncertain = sum(not p.is_fixed for p in priors.values())
     click.echo(
         f"ok: {config}: mode {loaded.config.game.mode}, {len(priors)} parameters "
         f"({uncertain} uncertain), config hash {loaded.hash}"
     )
-
-
-@main.command()
-@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--compare", is_flag=True, help="One report setting all the runs side by side.")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
-@click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
-def report(run_dirs, compare, lang, reports_dir):
-    """Render the risk report of RUN_DIR (or, with --compare, of several runs)."""
-    from model.report import render_comparison, render_run_report
-
-    for run_dir in run_dirs:
-        if not (run_dir / "results.nc").is_file():
-            _fail(f"error: {run_dir}: no results.nc (not a finished run directory)")
-    if compare or len(run_dirs) > 1:
-        if len(run_dirs) < 2 and compare:
-            _fail("error: --compare needs at least two run directories")
-        out = render_comparison(list(run_dirs), reports_dir, lang)
-    else:
-        out = render_run_report(run_dirs[0], reports_dir, lang)
-    click.echo(str(out))
 
 
 @main.command()
@@ -164,21 +119,23 @@ def show(run_dir):
 
     results = run_dir / "results.nc"
     if not results.is_file():
-        _fail(f"error: {run_dir}: no results.nc (not a finished run directory)")
+        fail(f"error: {run_dir}: no results.nc (not a finished run directory)")
     with xr.open_dataset(results) as ds:
         click.echo(summary_text(ds.load()))
     click.echo(str(run_dir))
 
 
-def _register_studies() -> None:
-    """``offshore sweep`` and ``offshore sensitivity`` live with the sensitivity package."""
+def _register_packaged_commands() -> None:
+    """``report``, ``sweep`` and ``sensitivity`` live with their packages."""
+    from model.report import report_command
     from model.sensitivity import sensitivity_command, sweep_command
 
+    main.add_command(report_command(), "report")
     main.add_command(sweep_command(), "sweep")
     main.add_command(sensitivity_command(), "sensitivity")
 
 
-_register_studies()
+_register_packaged_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

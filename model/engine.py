@@ -92,6 +92,14 @@ def payoffs_of(
     return worlds, worlds.japan, worlds.korea
 
 
+def one_hot(profile: np.ndarray) -> np.ndarray:
+    """Profile probabilities (4, m) of worlds playing ``profile`` (int, -1: none yet)."""
+    out = np.zeros((4, profile.size))
+    fixed = np.flatnonzero(profile >= 0)
+    out[profile[fixed], fixed] = 1.0
+    return out
+
+
 @dataclass(frozen=True)
 class Selection:
     """How each world's game is played under the run's rule.
@@ -109,23 +117,10 @@ class Selection:
 
     def dense(self) -> np.ndarray:
         """Profile probabilities of every world, float (4, n)."""
-        n = self.profile.size
-        played = np.zeros((4, n))
-        played[self.profile, np.arange(n)] = 1.0
+        played = one_hot(self.profile)
         if self.undetermined.size:
             played[:, self.undetermined] = self.weights
         return played
-
-    def weights_at(self, idx: np.ndarray) -> np.ndarray:
-        """Profile probabilities (4, m) of the worlds at sorted indices ``idx``."""
-        out = np.zeros((4, idx.size))
-        profile = self.profile[idx]
-        fixed = np.flatnonzero(profile >= 0)
-        out[profile[fixed], fixed] = 1.0
-        rest = np.flatnonzero(profile < 0)
-        if rest.size:
-            out[:, rest] = self.weights[:, np.searchsorted(self.undetermined, idx[rest])]
-        return out
 
     def moments(self, counts: np.ndarray) -> Moments:
         """Moments of the per-world profile probabilities, from the signature histogram
@@ -277,9 +272,7 @@ def _bound_burdens(
     solution = solve_2x2(*games)
     out = []
     for rule, profile in zip(BOUND_RULES, profiles, strict=True):
-        weights = np.zeros((4, changed.size))
-        fixed = np.flatnonzero(profile[changed] >= 0)
-        weights[profile[changed][fixed], fixed] = 1.0
+        weights = one_hot(profile[changed])
         rest = np.flatnonzero(profile[changed] < 0)
         if rest.size:
             sub_solution = Solution(*(np.asarray(getattr(solution, f.name))[rest] for f in fields(Solution)))

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.config.parameters import (
-    ORDINAL_PLAYERS,
     ordinal_noise_key,
     structural_noise_key,
 )
-from model.config.schema import Config, Policy
+from model.config.schema import COUNTRIES, Config, Policy
 from model.equilibria import PROFILES
 
 COMPONENTS = ("defence", "retaliation", "ptrl", "war", "collapse")
@@ -40,7 +39,7 @@ def ordinal_payoffs(config: Config, draws: Mapping[str, np.ndarray], n: int) -> 
     """
     ordinal = config.game.ordinal
     out = []
-    for player in ORDINAL_PLAYERS:
+    for player in COUNTRIES:
         table = np.asarray(getattr(ordinal, player), dtype=float).reshape(4)
         payoff = np.empty((4, n))
         for i, profile in enumerate(PROFILES):
@@ -218,7 +217,7 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
 
     # Total burden per profile (4, n) for each country; payoffs are its negative.
     payoffs = []
-    for i, player in enumerate(ORDINAL_PLAYERS):
+    for i, player in enumerate(COUNTRIES):
         balances = (_JAPAN_BALANCES, _KOREA_BALANCES)[i]
         fixed = horizon * (1.0 + psi) * ptrl_paid[i]
         solo = horizon * (cost[i] + retaliation[i])

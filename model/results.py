@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from model.config.schema import COUNTRIES
 from model.engine import BOUND_RULES
 from model.equilibria import PROFILES, equilibrium_set_label
 from model.gametypes import TYPE_LABELS
@@ -19,7 +20,6 @@ from model.payoffs import COMPONENTS
 from model.signature import tables
 from model.stats import Counts, Histogram, Moments
 
-COUNTRIES = ("japan", "korea")
 BURDEN_COMPONENTS = (*COMPONENTS, "total")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 TAIL_LEVEL = 0.95

@@ -61,6 +61,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """The ``manifest.json`` of a run directory (partial or complete)."""
+    return json.loads((directory / "manifest.json").read_text())
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     atomic_write_bytes(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
 
@@ -113,7 +118,7 @@ class RunDirectory:
         return self.partial / CHECKPOINTS
 
     def manifest(self) -> dict[str, Any]:
-        return json.loads((self.partial / "manifest.json").read_text())
+        return read_manifest(self.partial)
 
     def update_manifest(self, **fields: Any) -> None:
         write_json(self.partial / "manifest.json", {**self.manifest(), **fields})

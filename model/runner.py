@@ -11,7 +11,7 @@ import xarray as xr
 
 from model.config import LoadedConfig, load_config
 from model.execution import Execution, batch_files, load_batch, run_chunks, save_batch
-from model.rundir import RunDirectory, git_commit, run_id
+from model.rundir import RunDirectory, git_commit, read_manifest, run_id
 from model.samples import write_samples
 from model.simulation import finish, package_versions
 
@@ -107,10 +107,4 @@ def _complete(run: RunDirectory, loaded: LoadedConfig, execution: Execution, kee
         "jobs": execution.jobs,
     }
     path = run.finish(dataset, manifest_fields, extra)
-    return RunResult(path, dataset, run.manifest() if run.partial.exists() else _read_manifest(path))
-
-
-def _read_manifest(path: Path) -> dict:
-    import json
-
-    return json.loads((path / "manifest.json").read_text())
+    return RunResult(path, dataset, read_manifest(path))

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import xarray as xr
 
-from model.config import LoadedConfig, load_config
+from model.config import LoadedConfig, load_config, validate_data
+from model.config.loader import apply_overrides
 from model.engine import ChunkPlan
 from model.execution import Execution, run_chunks
 from model.results import build_dataset
@@ -44,9 +45,6 @@ def resolve(
     if isinstance(config, LoadedConfig):
         if not extra:
             return config
-        from model.config import validate_data
-        from model.config.loader import apply_overrides
-
         data = apply_overrides(config.data, extra)
         return LoadedConfig(validate_data(data, config.source, config.base_dir), config.source, config.base_dir, data)
     return load_config(config, extra)

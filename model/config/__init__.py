@@ -73,7 +73,7 @@ def _tag_free_key(loc: tuple[Any, ...], data: Any) -> str:
             continue  # discriminated-union tag, not a key the user wrote
         parts.append(text)
         if isinstance(node, Mapping):
-            node = node.get(text, node.get(item) if not isinstance(item, str) else None)
+            node = node.get(text)
         elif isinstance(node, list) and isinstance(item, int) and item < len(node):
             node = node[item]
         else:
@@ -85,7 +85,6 @@ _MESSAGES = {
     "extra_forbidden": "unknown key",
     "missing": "missing required key",
     "finite_number": "must be a finite number (NaN and infinity are not allowed)",
-    "union_tag_invalid": "unknown distribution family",
     "union_tag_not_found": "a distribution table needs a 'dist' key",
 }
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from model.config.schema import COUNTRIES
 from model.distributions import parse_distribution
 from model.equilibria import PROFILES
 
-ORDINAL_PLAYERS = ("japan", "korea")
 COUNTRY_KEYS = ("balancing_cost", "retaliation", "war_loss", "collapse_loss")
 SHARED_KEYS = (
     "retaliation_dilution",
@@ -49,7 +49,7 @@ def _ordinal_priors(ordinal: Any) -> dict[str, Any]:
         else parse_distribution(0.0, base_dir=Path("."))
     )
     priors = {}
-    for player in ORDINAL_PLAYERS:
+    for player in COUNTRIES:
         cells = getattr(ordinal.noise, player)
         for profile in PROFILES:
             override = getattr(cells, profile)
@@ -59,7 +59,7 @@ def _ordinal_priors(ordinal: Any) -> dict[str, Any]:
 
 def _structural_priors(structural: Any, us_regime: str) -> dict[str, Any]:
     priors: dict[str, Any] = {}
-    for country in ORDINAL_PLAYERS:
+    for country in COUNTRIES:
         block = getattr(structural, country)
         for key in COUNTRY_KEYS:
             priors[f"game.structural.{country}.{key}"] = getattr(block, key)
@@ -71,7 +71,7 @@ def _structural_priors(structural: Any, us_regime: str) -> dict[str, Any]:
             priors[f"game.structural.us.{us_regime}.{key}"] = getattr(regime, key)
     if structural.noise_sd > 0:
         noise = parse_distribution({"dist": "normal", "mean": 0.0, "sd": structural.noise_sd}, base_dir=Path("."))
-        for player in ORDINAL_PLAYERS:
+        for player in COUNTRIES:
             for profile in PROFILES:
                 priors[structural_noise_key(player, profile)] = noise
     return priors

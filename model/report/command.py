@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from model.cli_support import fail
 from model.report.text import LANGS
-
-EXIT_BAD_INPUT = 2
 
 
 def build_command() -> click.Command:
@@ -46,7 +44,6 @@ def build_command() -> click.Command:
                 for run_dir in run_dirs:
                     click.echo(str(render_run_report(run_dir, reports_dir, lang)))
         except ReportError as exc:
-            click.echo(" ".join(str(exc).split()), err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            fail(str(exc))
 
     return report

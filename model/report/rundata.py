@@ -11,6 +11,7 @@ from typing import Any
 import xarray as xr
 
 from model.report.errors import ReportError
+from model.rundir import read_manifest
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def load_run(path: Path | str) -> RunData:
     manifest: dict[str, Any] = {}
     if (path / "manifest.json").is_file():
         try:
-            manifest = json.loads((path / "manifest.json").read_text())
+            manifest = read_manifest(path)
         except json.JSONDecodeError as exc:
             raise ReportError(f"error: {path / 'manifest.json'}: not valid JSON ({exc.msg})") from None
     config: dict[str, Any] = {}

@@ -7,34 +7,16 @@ The last line printed on success is the study directory.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from model.cli_support import execution_from_options, fail, interrupted
 from model.config import ConfigError
-from model.execution import BACKENDS, Execution, default_jobs
+from model.execution import BACKENDS
 
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 METHOD_CHOICES = ("tornado", "sobol", "rank", "prim", "regime", "all")
-
-
-def _fail(message: str) -> None:
-    click.echo(" ".join(str(message).split()), err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _execution(jobs, backend, scheduler, quiet) -> Execution:
-    if scheduler:
-        backend = "dask"
-    return Execution(
-        backend=backend,
-        jobs=jobs or default_jobs(),
-        scheduler=scheduler,
-        progress=not quiet and sys.stderr.isatty(),
-    )
 
 
 def _common(func):
@@ -124,11 +106,11 @@ def sweep_command() -> click.Command:
         from model.sensitivity.studies import resume_sweep, start_sweep
         from model.sensitivity.study import check_grid, load, merge_grid, parse_grid_option
 
-        execution = _execution(jobs, backend, scheduler, quiet)
+        execution = execution_from_options(jobs, backend, scheduler, quiet)
         try:
             if resume_dir is not None:
                 if config or grids or samples or seed is not None or overrides:
-                    _fail("error: --resume takes the sweep directory only (its study is fixed)")
+                    fail("error: --resume takes the sweep directory only (its study is fixed)")
                 result = resume_sweep(resume_dir, execution, charts=not no_charts)
             else:
                 study = load(config, overrides)
@@ -141,15 +123,11 @@ def sweep_command() -> click.Command:
                 check_grid(study)
                 result = start_sweep(study, execution, runs_dir, charts=not no_charts)
         except ConfigError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         except ValueError as exc:
-            _fail(f"error: {exc}")
+            fail(f"error: {exc}")
         except RunInterrupted as exc:
-            click.echo(
-                f"interrupted: {exc.saved} grid points saved; resume with: offshore sweep --resume {exc.path}",
-                err=True,
-            )
-            sys.exit(EXIT_INTERRUPTED)
+            interrupted(f"interrupted: {exc.saved} grid points saved; resume with: offshore sweep --resume {exc.path}")
         if not quiet:
             click.echo(result.summary)
             if not no_charts:
@@ -233,11 +211,11 @@ def sensitivity_command() -> click.Command:
         from model.sensitivity.studies import options_from, start_sensitivity
         from model.sensitivity.study import load
 
-        execution = _execution(jobs, backend, scheduler, quiet)
+        execution = execution_from_options(jobs, backend, scheduler, quiet)
         try:
             study = load(config, overrides)
             if study.axes:
-                _fail(f"error: {study.source}: grid: a sensitivity study takes no [grid] (run it with offshore sweep)")
+                fail(f"error: {study.source}: grid: a sensitivity study takes no [grid] (run it with offshore sweep)")
             study = replace(study, seed=seed if seed is not None else study.seed)
             loaded = study.base_config()
             options = options_from(
@@ -254,9 +232,9 @@ def sensitivity_command() -> click.Command:
             )
             result = start_sensitivity(study, options, execution, runs_dir, charts=not no_charts, loaded=loaded)
         except ConfigError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         except ValueError as exc:
-            _fail(f"error: {exc}")
+            fail(f"error: {exc}")
         if not quiet:
             click.echo(result.summary)
             if not no_charts:

@@ -28,7 +28,7 @@ import xarray as xr
 
 from model.config import ConfigError, LoadedConfig
 from model.execution import Execution
-from model.rundir import RunDirectory, atomic_write_bytes, git_commit, run_id, write_netcdf
+from model.rundir import RunDirectory, atomic_write_bytes, git_commit, read_manifest, run_id, write_netcdf
 from model.runner import RunInterrupted
 from model.sensitivity import charts as chart_module
 from model.sensitivity.labels import format_value, key_label, short
@@ -168,7 +168,7 @@ def _complete_sweep(run: RunDirectory, plan: SweepPlan, execution: Execution, ch
         "jobs": execution.jobs,
     }
     path = run.finish(dataset, fields)
-    return StudyResult(path, dataset, json.loads((path / "manifest.json").read_text()), text)
+    return StudyResult(path, dataset, read_manifest(path), text)
 
 
 def _headline_value(ds: xr.Dataset, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -575,7 +575,7 @@ def start_sensitivity(
             "stop_reason": "every method complete",
         },
     )
-    return StudyResult(path, dataset, json.loads((path / "manifest.json").read_text()), text)
+    return StudyResult(path, dataset, read_manifest(path), text)
 
 
 def _sensitivity_page(
