@@ -27,10 +27,12 @@ from model.selection import play_probabilities
 from model.signature import (
     CODES,
     as_games,
-    comparisons,
+    best_response_gains,
+    commit_values,
+    fixed_profile_codes,
     mixed_only_codes,
     selected_profile,
-    signature_codes,
+    signatures,
     tables,
 )
 from model.stats import ChunkStats, Counts, Histogram, Moments
@@ -106,14 +108,17 @@ class Selection:
 
     Most worlds play one profile fixed by their signature (``profile``); the others
     (``undetermined``: several equilibria the signature cannot rank, a mixed one only,
-    ties) were solved by the reference functions and play ``weights``.
+    ties) play ``weights``, from a closed form for a lone mixed equilibrium and from
+    the reference functions otherwise.
     """
 
-    signature: np.ndarray  # uint16 (n,)
+    signature: np.ndarray  # intp (n,)
     profile: np.ndarray  # int8 (n,): the profile played, -1 where undetermined
-    undetermined: np.ndarray  # int64 (m,): indices of the other worlds
+    undetermined: np.ndarray  # int64 (m,): indices of the other worlds (any order)
     weights: np.ndarray  # float (4, m): their profile probabilities
-    table: np.ndarray  # int8 (CODES,): profile fixed by each signature under the rule
+    rule: str  # the selection rule, one of model.selection.RULES
+    japan: np.ndarray  # float (4, m): the undetermined worlds' payoffs, profile-major
+    korea: np.ndarray  # float (4, m)
 
     def dense(self) -> np.ndarray:
         """Profile probabilities of every world, float (4, n)."""
@@ -125,43 +130,40 @@ class Selection:
     def moments(self, counts: np.ndarray) -> Moments:
         """Moments of the per-world profile probabilities, from the signature histogram
         ``counts`` (exact: determined worlds play a one-hot vector)."""
-        sub_counts = np.bincount(self.signature[self.undetermined], minlength=counts.size)
-        table = self.table
-        hit = table >= 0
-        one_hot = np.bincount(table[hit], weights=(counts - sub_counts)[hit], minlength=4)
+        codes, profiles = fixed_profile_codes(self.rule)
+        one_hot = np.bincount(profiles, weights=counts.take(codes), minlength=4)
         n = self.profile.size
         total = one_hot + self.weights.sum(axis=1)
         squares = one_hot + np.einsum("pm,pm->p", self.weights, self.weights)
         return Moments.from_sums(n, total, squares)
 
 
-def select(
-    japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str, values: np.ndarray | None = None
-) -> Selection:
+def select(japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str) -> Selection:
     """How each world's game is played under ``rule``.
 
     ``japan`` and ``korea`` are profile-major payoffs (4, n); ``code`` holds the
-    worlds' signatures (:func:`model.signature.signature_codes`) and ``values``,
-    when given, the comparisons they were computed from.
+    worlds' signatures (:func:`model.signature.signatures`).
     """
     table = selected_profile(rule)
     profile = table.take(code)
     undetermined = np.flatnonzero(profile < 0)
-    if values is None or undetermined.size == 0:
-        weights = rule_weights(japan[:, undetermined], korea[:, undetermined], rule)
-        return Selection(code, profile, undetermined, weights, table)
     # Worlds whose only equilibrium is completely mixed are the common undetermined
     # case: every rule plays that equilibrium, (p*, q*) = (d/(d-c), b/(b-a)) from the
     # best-response gains (docs/MODEL.md §4). The rest need the full selection rule.
     mixed_only = mixed_only_codes().take(code[undetermined])
-    weights = np.empty((4, undetermined.size))
-    idx = undetermined[mixed_only]
-    a, b, c, d = values[0, idx], values[1, idx], values[2, idx], values[3, idx]
+    undetermined = np.concatenate([undetermined[mixed_only], undetermined[~mixed_only]])
+    sub_japan, sub_korea = japan.take(undetermined, axis=1), korea.take(undetermined, axis=1)
+    m = np.count_nonzero(mixed_only)
+    a, b, c, d = best_response_gains(sub_japan[:, :m], sub_korea[:, :m])
     p, q = d / (d - c), b / (b - a)
-    weights[:, mixed_only] = np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)])
-    rest = undetermined[~mixed_only]
-    weights[:, ~mixed_only] = rule_weights(japan[:, rest], korea[:, rest], rule)
-    return Selection(code, profile, undetermined, weights, table)
+    weights = np.concatenate(
+        [
+            np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)]),
+            rule_weights(sub_japan[:, m:], sub_korea[:, m:], rule),
+        ],
+        axis=1,
+    )
+    return Selection(code, profile, undetermined, weights, rule, sub_japan, sub_korea)
 
 
 def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
@@ -177,24 +179,24 @@ def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
     return play_probabilities(japan, korea, solution, rule).reshape(-1, 4).T
 
 
-def commitment_gain(japan: np.ndarray, values: np.ndarray, chosen: Selection) -> tuple[np.ndarray, np.ndarray]:
+def commitment_gain(lead: np.ndarray, chosen: Selection) -> tuple[np.ndarray, np.ndarray]:
     """Japan's gain from committing to B over the simultaneous game, and whether
     committing to B is its best move (weakly better than both alternatives).
 
-    In a world whose selected profile (r, c) the signature fixes, Korea's best reply
-    to r is strict and equals c, so the simultaneous payoff is Japan's commitment
-    payoff for row r: the gain is 0 when r = B and L (commit B minus commit P) when
-    r = P, and committing to B is best exactly when L >= 0. Other worlds are computed
-    from their profile probabilities.
+    ``lead`` is L, Japan's payoff when it commits to B minus when it commits to P. In
+    a world whose selected profile (r, c) the signature fixes, Korea's best reply to r
+    is strict and equals c, so the simultaneous payoff is Japan's commitment payoff for
+    row r: the gain is 0 when r = B and L when r = P, and committing to B is best
+    exactly when L >= 0. Other worlds are computed from their profile probabilities.
     """
-    commit_b, commit_p, lead = values[9], values[10], values[6]
-    gain = np.where(chosen.profile >= 2, lead, 0.0)
+    gain = np.multiply(lead, chosen.profile >= 2)
     best = lead >= 0
     idx = chosen.undetermined
     if idx.size:
-        simultaneous = np.einsum("pm,pm->m", chosen.weights, japan[:, idx])
-        gain[idx] = commit_b[idx] - simultaneous
-        best[idx] = (commit_b[idx] >= simultaneous) & (commit_b[idx] >= commit_p[idx])
+        commit_b, commit_p = commit_values(chosen.japan, best_response_gains(chosen.japan, chosen.korea)[2:4])
+        simultaneous = np.einsum("pm,pm->m", chosen.weights, chosen.japan)
+        gain[idx] = commit_b - simultaneous
+        best[idx] = (commit_b >= simultaneous) & (commit_b >= commit_p)
     return gain, best
 
 
@@ -204,10 +206,10 @@ def summarise(config: Config, japan: np.ndarray, korea: np.ndarray, worlds: Stru
     ``japan`` and ``korea`` are profile-major payoffs (4, n).
     """
     n = japan.shape[1]
-    values = comparisons(japan, korea)
-    chosen = select(japan, korea, signature_codes(values), config.game.selection, values)
-    counts = np.bincount(chosen.signature, minlength=CODES)
-    gain, best = commitment_gain(japan, values, chosen)
+    code, lead = signatures(japan, korea)
+    chosen = select(japan, korea, code, config.game.selection)
+    counts = np.bincount(code, minlength=CODES)
+    gain, best = commitment_gain(lead, chosen)
     stats: ChunkStats = {
         "signature": Counts(n, counts),
         "played": chosen.moments(counts),
@@ -268,7 +270,7 @@ def _bound_burdens(
     before = sub.expected_burden(played[:, changed])
     total = burden_moments.sums()[0] - before.sum(axis=-1)
     squares = burden_moments.sums()[1] - np.einsum("ijk,ijk->ij", before, before)
-    games = as_games(japan[:, changed]), as_games(korea[:, changed])
+    games = as_games(japan.take(changed, axis=1)), as_games(korea.take(changed, axis=1))
     solution = solve_2x2(*games)
     out = []
     for rule, profile in zip(BOUND_RULES, profiles, strict=True):

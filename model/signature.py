@@ -16,7 +16,9 @@ depends only on the signs of nine payoff comparisons (docs/MODEL.md §4-§7):
 ====  ==========================  =================================================
 
 Each sign is a base-3 digit (0 zero, 1 positive, 2 negative), so a world's signature
-is one of 3**9 = 19,683 codes. The equilibrium set, both game types and the commitment
+is one of 3**9 = 19,683 codes. r1 and r2 are recorded only in games with two strict
+pure equilibria, the only games whose selected profile depends on them; elsewhere
+their digits are 0, which saves computing them in every world. The equilibrium set, both game types and the commitment
 outcomes are functions of the code. The selected profile is too ("determined" codes)
 when no best response is tied (a, b, c, d non-zero) and either the pure equilibrium
 is unique (all rules agree), or the rule is risk dominance and the game has two pure
@@ -46,64 +48,102 @@ from model.selection import RULES, play_probabilities
 
 DIGITS = 9
 CODES = 3**DIGITS
-FACT_CODES = 3**7  # codes of the first seven digits (a, b, c, d, eJ, eK, L)
+FACTS = 7  # digits a, b, c, d, eJ, eK, L, recorded in every world
+FACT_CODES = 3**FACTS  # codes of the first seven digits
 
 
-def comparisons(j: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """The nine comparisons of n games, then Japan's two commitment payoffs: (11, n).
+def best_response_gains(j: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """The best-response gains (a, b, c, d) of n games: float (4, n).
 
     ``j`` and ``k`` are Japan's and Korea's payoffs laid out profile-major, (4, n) with
-    rows BB, BP, PB, PP. Rows 0-8 of the result are (a, b, c, d, eJ, eK, L, r1, r2) of
-    the table above; rows 9 and 10 are Japan's payoff when it commits to B and to P.
-    Korea's best responses are resolved 50/50 on ties, as in :mod:`model.commitment`.
+    rows BB, BP, PB, PP.
     """
-    n = j.shape[1]
-    out = np.empty((DIGITS + 2, n))
-    np.subtract(j[0], j[2], out=out[0])  # a
-    np.subtract(j[1], j[3], out=out[1])  # b
-    np.subtract(k[0], k[1], out=out[2])  # c
-    np.subtract(k[2], k[3], out=out[3])  # d
-    np.subtract(j[0], j[3], out=out[4])  # eJ
-    np.subtract(k[0], k[3], out=out[5])  # eK
-    out[9] = commit_value(j, out[2], b=True)
-    out[10] = commit_value(j, out[3], b=False)
-    np.subtract(out[9], out[10], out=out[6])  # L
-    scratch = np.multiply(out[1], out[3])
-    np.multiply(out[0], out[2], out=out[7])
-    out[7] -= scratch  # r1 = a*c - b*d
-    np.multiply(out[1], out[2], out=scratch)
-    np.multiply(out[0], out[3], out=out[8])
-    out[8] -= scratch  # r2 = a*d - b*c
+    out = np.empty((4, j.shape[1]))
+    np.subtract(j[0:2], j[2:4], out=out[0:2])  # a = BB - PB, b = BP - PP
+    np.subtract(k[0::2], k[1::2], out=out[2:4])  # c = BB - BP, d = PB - PP
     return out
 
 
-def commit_value(j: np.ndarray, korea_gain: np.ndarray, *, b: bool) -> np.ndarray:
-    """Japan's payoff when it commits to B (``b=True``) or P and Korea best-responds.
+def commit_values(j: np.ndarray, korea_gains: np.ndarray) -> np.ndarray:
+    """Japan's payoffs when it commits to B and to P and Korea best-responds: (2, n).
 
-    ``j`` is Japan's payoffs (4, n), profile-major; ``korea_gain`` is Korea's gain
-    from B against that commitment (c for B, d for P). Ties: Korea mixes 50/50.
+    ``j`` is Japan's payoffs (4, n), profile-major; ``korea_gains`` (2, n) holds c and
+    d, Korea's gains from B against B and against P. Where Korea is indifferent it
+    mixes 50/50.
     """
-    row = 0 if b else 2
+    return _reply_values(j[0::2], j[1::2], korea_gains > 0, korea_gains < 0)
+
+
+def _reply_values(if_b: np.ndarray, if_p: np.ndarray, plays_b: np.ndarray, plays_p: np.ndarray) -> np.ndarray:
+    """Payoff rows ``if_b`` where Korea replies B, ``if_p`` where it replies P, and their
+    average where it is indifferent (neither): all (2, n)."""
     # Exact selection (no arithmetic) where Korea's reply is strict, so that equal
     # payoffs compare equal downstream; 0.5*x + 0.5*y on ties.
-    out = np.where(korea_gain > 0, j[row], j[row + 1])
-    ties = np.flatnonzero(korea_gain == 0)
-    if ties.size:
-        out[ties] = 0.5 * j[row, ties] + 0.5 * j[row + 1, ties]
+    out = select_bits(plays_b, if_b, if_p)
+    tied = ~(plays_b | plays_p)
+    if tied.any():
+        ties = np.nonzero(tied)
+        out[ties] = 0.5 * if_b[ties] + 0.5 * if_p[ties]
     return out
 
 
-def signature_codes(values: np.ndarray) -> np.ndarray:
-    """Base-3 codes (n,) uint16 of the signs of the first nine rows of ``values``."""
-    digits = np.greater(values[:DIGITS], 0.0).view(np.uint8)  # 1 where positive
-    negative = np.less(values[:DIGITS], 0.0).view(np.uint8)
-    digits += negative
-    digits += negative  # 2 where negative: uint8 (9, n)
-    code = digits[-1].astype(np.uint16)
-    for row in digits[-2::-1]:  # Horner over the 9 digits, not over worlds
-        code *= 3
-        code += row
-    return code
+def select_bits(condition: np.ndarray, if_true: np.ndarray, if_false: np.ndarray) -> np.ndarray:
+    """``np.where(condition, if_true, if_false)`` for float64 arrays of one shape, bit
+    for bit, without branches.
+
+    ``np.where`` branches per element and runs about three times slower when the
+    condition is unpredictable, as Korea's replies are. Here the result is
+    ``y ^ ((x ^ y) * condition)`` on the integer bit patterns.
+    """
+    x, y = if_true.view(np.int64), if_false.view(np.int64)
+    out = np.bitwise_xor(x, y)
+    np.multiply(out, condition, out=out)
+    out ^= y
+    return out.view(np.float64)
+
+
+_WEIGHTS = (3 ** np.arange(DIGITS)).astype(np.uint16)
+
+
+def signatures(j: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Signature codes of n games, and Japan's gain L from leading with B.
+
+    ``j`` and ``k`` are Japan's and Korea's payoffs, profile-major (4, n). Returns the
+    codes, intp (n,) so that table lookups need no index conversion, and L, float
+    (n,): Japan's payoff when it commits to B minus when it commits to P, Korea
+    best-responding (50/50 where indifferent).
+
+    The signs are read off direct comparisons of payoffs (``j[BB] > j[PB]`` is
+    ``a > 0``), so only L is ever stored as a float array. Digits 7 and 8 (r1, r2) are
+    computed only for games with two strict pure equilibria: a and c of one sign, b
+    and d of the other.
+    """
+    n = j.shape[1]
+    positive = np.empty((FACTS, n), dtype=bool)
+    negative = np.empty((FACTS, n), dtype=bool)
+    pairs = [(j[0:2], j[2:4]), (k[0::2], k[1::2]), (j[0], j[3]), (k[0], k[3])]  # a b, c d, eJ, eK
+    rows = [slice(0, 2), slice(2, 4), 4, 5]
+    for row, (left, right) in zip(rows, pairs, strict=True):
+        np.greater(left, right, out=positive[row])
+        np.less(left, right, out=negative[row])
+    # Japan's payoffs when it commits to B and to P: rows (BB or BP) and (PB or PP).
+    commit = _reply_values(j[0::2], j[1::2], positive[2:4], negative[2:4])
+    lead = np.subtract(commit[0], commit[1], out=commit[0])
+    np.greater(lead, 0.0, out=positive[6])
+    np.less(lead, 0.0, out=negative[6])
+
+    digits = positive.view(np.uint8)  # 1 where positive
+    digits += negative.view(np.uint8)
+    digits += negative.view(np.uint8)  # 2 where negative: uint8 (7, n)
+    code = np.einsum("k,kn->n", _WEIGHTS[:FACTS], digits, dtype=np.uint16, casting="unsafe").astype(np.intp)
+    two_pure = np.flatnonzero(_two_pure_codes().take(code))
+    if two_pure.size:
+        gains = best_response_gains(j.take(two_pure, axis=1), k.take(two_pure, axis=1))
+        nash = gains[0] * gains[2:4]  # Nash products of BB (a*c) and BP (a*d) ...
+        rival = gains[1] * gains[3:1:-1]  # ... and of PP (b*d) and PB (b*c)
+        r = np.greater(nash, rival).view(np.uint8) + 2 * np.less(nash, rival).view(np.uint8)
+        code[two_pure] += np.einsum("k,kn->n", _WEIGHTS[FACTS:], r, dtype=np.uint16, casting="unsafe")
+    return code, lead
 
 
 @dataclass(frozen=True)
@@ -131,6 +171,23 @@ def selected_profile(rule: str) -> np.ndarray:
     played = t.played[rule]
     one_hot = t.determined[rule] & (played.max(axis=0) == 1.0)
     return np.where(one_hot, played.argmax(axis=0), -1).astype(np.int8)
+
+
+@cache
+def fixed_profile_codes(rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """The codes that fix a single profile under ``rule``, and those profiles (int64)."""
+    table = selected_profile(rule)
+    codes = np.flatnonzero(table >= 0)
+    return codes, table[codes].astype(np.int64)
+
+
+@cache
+def _two_pure_codes() -> np.ndarray:
+    """bool (CODES,): digits a, b, c, d say the game has two strict pure equilibria
+    (a and c of one sign, b and d of the other)."""
+    digit = (np.arange(CODES)[None, :] // 3 ** np.arange(4)[:, None]) % 3
+    da, db, dc, dd = digit
+    return (da == dc) & (db == dd) & (da + db == 3)
 
 
 @cache
@@ -226,8 +283,9 @@ def _from_arrays(data) -> SignatureTables:
 def build_tables() -> SignatureTables:
     """Build and check the lookup tables from the reference functions (about 1 s)."""
     japan, korea = _all_small_games()
-    values = comparisons(as_rows(japan), as_rows(korea))
-    code = signature_codes(values)
+    rows = as_rows(japan), as_rows(korea)
+    code, _ = signatures(*rows)
+    gains = best_response_gains(*rows)
     solution = solve_2x2(japan, korea)
     n = japan.shape[0]
     pure = solution.pure.reshape(n, 4)
@@ -258,7 +316,7 @@ def build_tables() -> SignatureTables:
         built[name] = table[np.arange(CODES) % FACT_CODES]
     seen = seen[np.arange(CODES) % FACT_CODES]
     first = _first_index(code, CODES)
-    determined, played = _determined_tables(code, first, solution, per_rule, values)
+    determined, played = _determined_tables(code, first, solution, per_rule, gains)
     return SignatureTables(
         seen=seen,
         determined=determined,
@@ -274,7 +332,7 @@ def build_tables() -> SignatureTables:
     )
 
 
-def _determined_tables(code, first, solution, per_rule, values) -> tuple[dict, dict]:
+def _determined_tables(code, first, solution, per_rule, gains) -> tuple[dict, dict]:
     """Per rule: which codes fix the selected profile, and that profile's probabilities.
 
     Which codes are determined follows from the theory in the module docstring, not
@@ -283,7 +341,7 @@ def _determined_tables(code, first, solution, per_rule, values) -> tuple[dict, d
     """
     n = code.size
     pure = solution.pure.reshape(n, 4)
-    regular = np.all(values[:4] != 0, axis=0)
+    regular = np.all(gains != 0, axis=0)
     count = pure.sum(axis=1)
     unique = regular & (count == 1) & ~solution.mixed
     two_pure = regular & (count == 2)

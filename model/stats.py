@@ -59,38 +59,35 @@ class Moments:
         merged with Chan et al.'s stable update.
         """
         n = int(values.shape[0])
-        shape = values.shape[1:]
         flat = np.ascontiguousarray(values, dtype=np.float64).reshape(n, -1)
         total = np.einsum("ij->j", flat)
         squares = np.einsum("ij,ij->j", flat, flat)
-        moments = cls.from_sums(n, total, squares)
-        return cls._recentre(moments, flat, squares).reshaped(shape)
+        return cls._from_columns(n, total, squares, flat).reshaped(values.shape[1:])
 
     @classmethod
     def of_last(cls, values: np.ndarray) -> Moments:
         """Summarise ``values`` (..., n) over its last axis (worlds last)."""
         n = int(values.shape[-1])
-        shape = values.shape[:-1]
         flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1, n)
         total = np.einsum("ij->i", flat)
         squares = np.einsum("ij,ij->i", flat, flat)
-        moments = cls.from_sums(n, total, squares)
-        return cls._recentre(moments, flat.T, squares).reshaped(shape)
+        return cls._from_columns(n, total, squares, flat.T).reshaped(values.shape[:-1])
 
     @classmethod
-    def _recentre(cls, moments: Moments, columns: np.ndarray, squares: np.ndarray) -> Moments:
-        """Redo M2 by the two-pass formula where the one-pass one lost precision.
+    def _from_columns(cls, n: int, total: np.ndarray, squares: np.ndarray, columns: np.ndarray) -> Moments:
+        """Moments from one-pass sums, redone by the two-pass formula where needed.
 
         sum(x^2) - sum(x)^2/n cancels when the spread is tiny next to the mean; then
         (and only then, rarely) the series is centred first. ``columns`` is (n, k).
         """
-        suspect = np.flatnonzero(moments.m2 < 1e-6 * squares)
-        if suspect.size == 0:
-            return moments
-        m2 = moments.m2.copy()
-        centred = columns[:, suspect] - moments.mean[suspect]
-        m2[suspect] = np.einsum("ij,ij->j", centred, centred)
-        return cls(moments.count, moments.mean, m2)
+        mean = total / max(n, 1)
+        m2 = squares - total * mean
+        suspect = m2 < 1e-6 * squares
+        if suspect.any():
+            idx = np.flatnonzero(suspect)
+            centred = columns[:, idx] - mean[idx]
+            m2[idx] = np.einsum("ij,ij->j", centred, centred)
+        return cls(n, mean, np.maximum(m2, 0.0, out=m2))
 
     def reshaped(self, shape: tuple[int, ...]) -> Moments:
         return Moments(self.count, np.reshape(self.mean, shape), np.reshape(self.m2, shape))

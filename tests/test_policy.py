@@ -11,7 +11,7 @@ import model
 from model.config import load_config
 from model.engine import draw_worlds, payoffs_of
 from model.payoffs import COMPONENTS
-from model.signature import comparisons
+from model.signature import best_response_gains
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.toml"
@@ -83,7 +83,7 @@ def test_free_balancing_is_weakly_dominant_for_both() -> None:
     loaded = load_config(BASELINE, [*zero, 'policy.financing="ptrl_japan"'])
     draws = draw_worlds(loaded.config, loaded.priors(), 0, 50_000)
     _, japan, korea = payoffs_of(loaded.config, draws, 50_000)
-    a, b, c, d = comparisons(japan, korea)[:4]
+    a, b, c, d = best_response_gains(japan, korea)
     assert np.all(a >= 0) and np.all(b >= 0) and np.all(c >= 0) and np.all(d >= 0)
     ds = model.simulate(loaded, n_samples=50_000)
     assert float(ds.pure_ne.sel(profile="BB")) == 1.0

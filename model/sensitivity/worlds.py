@@ -35,7 +35,7 @@ from model.engine import ChunkPlan, draw_worlds, payoffs_of, select
 from model.execution import Execution
 from model.sampling import U_EPSILON
 from model.sensitivity.parallel import parallel_map
-from model.signature import comparisons, signature_codes, tables
+from model.signature import signatures, tables
 
 OUTPUTS = ("japan_burden", "p_collapse", "japan_alone")
 """Outputs analysed by Sobol', rank correlation and tornado, in this order."""
@@ -103,7 +103,7 @@ class WorldModel:
     def evaluate_draws(self, draws: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
         """All per-world outputs of worlds given as a full set of draws."""
         worlds, japan, korea = payoffs_of(self.config, dict(draws), n)
-        code = signature_codes(comparisons(japan, korea))
+        code, _ = signatures(japan, korea)
         played = select(japan, korea, code, self.config.game.selection).dense()
         burden = worlds.expected_burden(played)  # (2, 6, n)
         outcome = worlds.outcome_probabilities(played)  # (3, n)
