@@ -34,6 +34,7 @@ from model.signature import (
     selected_profile,
     signatures,
     tables,
+    two_pure_codes,
 )
 from model.stats import ChunkStats, Counts, Histogram, Moments
 
@@ -144,26 +145,55 @@ def select(japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str) ->
     ``japan`` and ``korea`` are profile-major payoffs (4, n); ``code`` holds the
     worlds' signatures (:func:`model.signature.signatures`).
     """
-    table = selected_profile(rule)
-    profile = table.take(code)
+    profile = selected_profile(rule).take(code)
     undetermined = np.flatnonzero(profile < 0)
-    # Worlds whose only equilibrium is completely mixed are the common undetermined
-    # case: every rule plays that equilibrium, (p*, q*) = (d/(d-c), b/(b-a)) from the
-    # best-response gains (docs/MODEL.md §4). The rest need the full selection rule.
-    mixed_only = mixed_only_codes().take(code[undetermined])
-    undetermined = np.concatenate([undetermined[mixed_only], undetermined[~mixed_only]])
+    # Two undetermined cases have closed forms (docs/MODEL.md §4, §7): a lone, completely
+    # mixed equilibrium, which every rule plays, and, under risk dominance, two strict
+    # pure equilibria. The rest go through the reference selection functions.
+    codes = code[undetermined]
+    lone_mixed = mixed_only_codes().take(codes)
+    two_pure = two_pure_codes().take(codes) if rule == "risk_dominance" else np.zeros_like(lone_mixed)
+    groups = [undetermined[lone_mixed], undetermined[two_pure], undetermined[~(lone_mixed | two_pure)]]
+    undetermined = np.concatenate(groups)
     sub_japan, sub_korea = japan.take(undetermined, axis=1), korea.take(undetermined, axis=1)
-    m = np.count_nonzero(mixed_only)
-    a, b, c, d = best_response_gains(sub_japan[:, :m], sub_korea[:, :m])
-    p, q = d / (d - c), b / (b - a)
+    m, closed = groups[0].size, groups[0].size + groups[1].size
+    gains = best_response_gains(sub_japan[:, :closed], sub_korea[:, :closed])
     weights = np.concatenate(
         [
-            np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)]),
-            rule_weights(sub_japan[:, m:], sub_korea[:, m:], rule),
+            mixed_play(gains[:, :m]),
+            risk_dominant_play(gains[:, m:]),
+            rule_weights(sub_japan[:, closed:], sub_korea[:, closed:], rule),
         ],
         axis=1,
     )
     return Selection(code, profile, undetermined, weights, rule, sub_japan, sub_korea)
+
+
+def mixed_play(gains: np.ndarray) -> np.ndarray:
+    """Profile probabilities (4, m) of the completely mixed equilibrium of games whose
+    best-response gains (a, b, c, d) are ``gains`` (4, m): Japan plays B with
+    p = d/(d-c), Korea with q = b/(b-a)."""
+    a, b, c, d = gains
+    p, q = d / (d - c), b / (b - a)
+    return np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)])
+
+
+def risk_dominant_play(gains: np.ndarray) -> np.ndarray:
+    """Profile probabilities (4, m) under risk dominance in games with two strict pure
+    equilibria, from their best-response gains (a, b, c, d) ``gains`` (4, m).
+
+    The equilibrium with the larger Nash product of deviation losses is played, both
+    halves on a tie. BB and PP (a, c > 0 > b, d) have products a*c and b*d; BP and PB
+    (b, d > 0 > a, c) have b*(-c) and (-a)*d, so BP wins where a*d > b*c.
+    """
+    a, b, c, d = gains
+    coordination = a > 0
+    first = a * np.where(coordination, c, d)  # BB's product, or PB's negated
+    second = b * np.where(coordination, d, c)  # PP's product, or BP's negated
+    first_wins = (first > second) + 0.5 * (first == second)
+    second_wins = 1.0 - first_wins
+    anti = ~coordination
+    return np.stack([coordination * first_wins, anti * first_wins, anti * second_wins, coordination * second_wins])
 
 
 def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:

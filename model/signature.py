@@ -1,7 +1,7 @@
 """Game signatures: the discrete facts of a world as one small integer.
 
 Everything the statistics need about a world's game, except where magnitudes matter,
-depends only on the signs of nine payoff comparisons (docs/MODEL.md §4-§7):
+depends only on the signs of seven payoff comparisons (docs/MODEL.md §4-§7):
 
 ====  ==========================  =================================================
  a    j[B,B] - j[P,B]             Japan's gain from B when Korea plays B
@@ -11,24 +11,21 @@ depends only on the signs of nine payoff comparisons (docs/MODEL.md §4-§7):
  eJ   j[B,B] - j[P,P]             Japan: mutual balancing against mutual passing
  eK   k[B,B] - k[P,P]             Korea: the same
  L    uJ(commit B) - uJ(commit P) Japan's gain from leading with B (Korea best-responds)
- r1   a*c - b*d                   Nash product of BB minus that of PP
- r2   a*d - b*c                   Nash product of BP minus that of PB
 ====  ==========================  =================================================
 
 Each sign is a base-3 digit (0 zero, 1 positive, 2 negative), so a world's signature
-is one of 3**9 = 19,683 codes. r1 and r2 are recorded only in games with two strict
-pure equilibria, the only games whose selected profile depends on them; elsewhere
-their digits are 0, which saves computing them in every world. The equilibrium set, both game types and the commitment
+is one of 3**7 = 2,187 codes. The equilibrium set, both game types and the commitment
 outcomes are functions of the code. The selected profile is too ("determined" codes)
 when no best response is tied (a, b, c, d non-zero) and either the pure equilibrium
-is unique (all rules agree), or the rule is risk dominance and the game has two pure
-equilibria (r1 or r2 decides, Harsanyi & Selten 1988), or the rule is payoff
-dominance and those two are BB and PP (eJ and eK decide, else r1). The lookup
-tables are not written by hand: they are read off the reference functions
-(:func:`model.equilibria.solve_2x2`, :func:`model.selection.play_probabilities`,
-:func:`model.gametypes.player_types`, :func:`model.commitment.analyse_commitment`)
-applied to every game with payoffs in {0, 1, 2, 3}, which realises every feasible
-sign pattern, and the build checks that every game sharing a code agrees.
+is unique (all rules agree), or the rule is payoff dominance and the game's two pure
+equilibria, BB and PP, are Pareto-ranked (eJ and eK decide). Where magnitudes decide
+(the mixed equilibrium, risk dominance between two pure equilibria), the engine
+computes the choice in closed form. The lookup tables are not written by hand: they
+are read off the reference functions (:func:`model.equilibria.solve_2x2`,
+:func:`model.selection.play_probabilities`, :func:`model.gametypes.player_types`,
+:func:`model.commitment.analyse_commitment`) applied to every game with payoffs in
+{0, 1, 2, 3}, which realises every feasible sign pattern, and the build checks that
+every game sharing a code agrees.
 """
 
 from __future__ import annotations
@@ -46,10 +43,8 @@ from model.equilibria import equilibrium_set_codes, solve_2x2
 from model.gametypes import player_types
 from model.selection import RULES, play_probabilities
 
-DIGITS = 9
+DIGITS = 7  # a, b, c, d, eJ, eK, L
 CODES = 3**DIGITS
-FACTS = 7  # digits a, b, c, d, eJ, eK, L, recorded in every world
-FACT_CODES = 3**FACTS  # codes of the first seven digits
 
 
 def best_response_gains(j: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -114,13 +109,11 @@ def signatures(j: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     best-responding (50/50 where indifferent).
 
     The signs are read off direct comparisons of payoffs (``j[BB] > j[PB]`` is
-    ``a > 0``), so only L is ever stored as a float array. Digits 7 and 8 (r1, r2) are
-    computed only for games with two strict pure equilibria: a and c of one sign, b
-    and d of the other.
+    ``a > 0``), so only L is ever stored as a float array.
     """
     n = j.shape[1]
-    positive = np.empty((FACTS, n), dtype=bool)
-    negative = np.empty((FACTS, n), dtype=bool)
+    positive = np.empty((DIGITS, n), dtype=bool)
+    negative = np.empty((DIGITS, n), dtype=bool)
     pairs = [(j[0:2], j[2:4]), (k[0::2], k[1::2]), (j[0], j[3]), (k[0], k[3])]  # a b, c d, eJ, eK
     rows = [slice(0, 2), slice(2, 4), 4, 5]
     for row, (left, right) in zip(rows, pairs, strict=True):
@@ -135,22 +128,15 @@ def signatures(j: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     digits = positive.view(np.uint8)  # 1 where positive
     digits += negative.view(np.uint8)
     digits += negative.view(np.uint8)  # 2 where negative: uint8 (7, n)
-    code = np.einsum("k,kn->n", _WEIGHTS[:FACTS], digits, dtype=np.uint16, casting="unsafe").astype(np.intp)
-    two_pure = np.flatnonzero(_two_pure_codes().take(code))
-    if two_pure.size:
-        gains = best_response_gains(j.take(two_pure, axis=1), k.take(two_pure, axis=1))
-        nash = gains[0] * gains[2:4]  # Nash products of BB (a*c) and BP (a*d) ...
-        rival = gains[1] * gains[3:1:-1]  # ... and of PP (b*d) and PB (b*c)
-        r = np.greater(nash, rival).view(np.uint8) + 2 * np.less(nash, rival).view(np.uint8)
-        code[two_pure] += np.einsum("k,kn->n", _WEIGHTS[FACTS:], r, dtype=np.uint16, casting="unsafe")
-    return code, lead
+    code = np.einsum("k,kn->n", _WEIGHTS, digits, dtype=np.uint16, casting="unsafe")
+    return code.astype(np.intp), lead
 
 
 @dataclass(frozen=True)
 class SignatureTables:
     """Per-code facts; rows of codes never realised are zero and ``seen`` is False."""
 
-    seen: np.ndarray  # bool (CODES,): the first seven digits are a feasible pattern
+    seen: np.ndarray  # bool (CODES,): some game has this code
     determined: dict  # rule -> bool (CODES,): the selected profile follows from the code
     played: dict  # rule -> float (4, CODES): the profile played (determined codes only)
     pure: np.ndarray  # bool (CODES, 4)
@@ -182,12 +168,11 @@ def fixed_profile_codes(rule: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 @cache
-def _two_pure_codes() -> np.ndarray:
-    """bool (CODES,): digits a, b, c, d say the game has two strict pure equilibria
-    (a and c of one sign, b and d of the other)."""
-    digit = (np.arange(CODES)[None, :] // 3 ** np.arange(4)[:, None]) % 3
-    da, db, dc, dd = digit
-    return (da == dc) & (db == dd) & (da + db == 3)
+def two_pure_codes() -> np.ndarray:
+    """bool (CODES,): no best response is tied and the game has exactly two pure
+    equilibria (BB and PP, or BP and PB), both strict."""
+    digit = (np.arange(CODES)[None, :] // 3 ** np.arange(4)[:, None]) % 3  # a, b, c, d
+    return np.all(digit > 0, axis=0) & (tables().pure.sum(axis=1) == 2)
 
 
 @cache
@@ -198,8 +183,8 @@ def mixed_only_codes() -> np.ndarray:
 
 def _all_small_games() -> tuple[np.ndarray, np.ndarray]:
     """Representative games: every game with payoffs in {0, 1, 2, 3} (4**8 = 65,536,
-    all tie patterns) and 262,144 seeded continuous games (magnitude patterns such as
-    the signs of r1 and r2 that small integers cannot all produce); (n, 2, 2) each."""
+    all tie patterns) and 262,144 seeded continuous games (magnitude patterns that
+    small integers cannot all produce); (n, 2, 2) each."""
     grid = np.array(list(product(range(4), repeat=8)), dtype=float)
     rng = np.random.default_rng(20251107)
     noise = rng.standard_normal((2**18, 8)) * rng.choice([0.3, 1.0, 3.0], size=(2**18, 1))
@@ -302,21 +287,16 @@ def build_tables() -> SignatureTables:
         "korea_b_given_japan_b": commitment.korea_b_given_japan_b,
         "leader_chooses_b": commitment.leader_chooses_b,
     }
-    # These facts depend on the first seven digits only (pairwise comparisons of one
-    # player's payoffs, all realised by the small games); r1 and r2 do not enter.
-    low = code % FACT_CODES
-    first_low = _first_index(low, FACT_CODES)
-    seen = first_low >= 0
+    first = _first_index(code, CODES)
+    seen = first >= 0
     built = {}
     for name, fact in facts.items():
-        table = np.zeros((FACT_CODES, *fact.shape[1:]))
-        table[seen] = fact[first_low[seen]]
-        if not np.array_equal(table[low], fact):
+        table = np.zeros((CODES, *fact.shape[1:]))
+        table[seen] = fact[first[seen]]
+        if not np.array_equal(table[code], fact):
             raise AssertionError(f"signature does not determine {name}")
-        built[name] = table[np.arange(CODES) % FACT_CODES]
-    seen = seen[np.arange(CODES) % FACT_CODES]
-    first = _first_index(code, CODES)
-    determined, played = _determined_tables(code, first, solution, per_rule, gains)
+        built[name] = table
+    determined, played = _determined_tables(code, first, solution, per_rule, gains, rows)
     return SignatureTables(
         seen=seen,
         determined=determined,
@@ -332,7 +312,7 @@ def build_tables() -> SignatureTables:
     )
 
 
-def _determined_tables(code, first, solution, per_rule, gains) -> tuple[dict, dict]:
+def _determined_tables(code, first, solution, per_rule, gains, rows) -> tuple[dict, dict]:
     """Per rule: which codes fix the selected profile, and that profile's probabilities.
 
     Which codes are determined follows from the theory in the module docstring, not
@@ -344,12 +324,11 @@ def _determined_tables(code, first, solution, per_rule, gains) -> tuple[dict, di
     regular = np.all(gains != 0, axis=0)
     count = pure.sum(axis=1)
     unique = regular & (count == 1) & ~solution.mixed
-    two_pure = regular & (count == 2)
-    coordination = two_pure & pure[:, 0] & pure[:, 3]
-    by_rule = {
-        "risk_dominance": unique | two_pure,
-        "payoff_dominance": unique | coordination,
-    }
+    coordination = regular & (count == 2) & pure[:, 0] & pure[:, 3]
+    japan, korea = rows
+    balance_j, balance_k = np.sign(japan[0] - japan[3]), np.sign(korea[0] - korea[3])  # eJ, eK
+    pareto_ranked = (balance_j * balance_k >= 0) & (balance_j + balance_k != 0)
+    by_rule = {"payoff_dominance": unique | (coordination & pareto_ranked)}
     determined, played = {}, {}
     for r, rule in enumerate(RULES):
         game_ok = by_rule.get(rule, unique)
