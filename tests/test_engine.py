@@ -15,12 +15,22 @@ import pytest
 
 from model.commitment import analyse_commitment
 from model.config import load_config
-from model.engine import draw_worlds, payoffs_of, summarise
+from model.engine import draw_worlds, payoffs_of, risk_dominant_play, summarise
 from model.equilibria import equilibrium_set_codes, solve_2x2
 from model.gametypes import TYPE_LABELS, player_types
 from model.results import discrete_statistics
 from model.selection import RULES, play_probabilities
-from model.signature import as_games, build_tables, tables
+from model.signature import (
+    CACHE_FILE,
+    as_games,
+    best_response_gains,
+    build_tables,
+    select_bits,
+    signatures,
+    source_key,
+    tables,
+    two_pure_codes,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT / "configs" / "paper_table.toml"
@@ -107,10 +117,46 @@ def test_structural_burdens_match_reference(rule: str) -> None:
 
 
 def test_shipped_tables_are_current() -> None:
-    """The cached tables equal a fresh build (regenerate with `python -m model.signature`)."""
+    """The cached tables are for this code, so no process rebuilds them, and equal a
+    fresh build (regenerate with `python -m model.signature`)."""
+    with np.load(CACHE_FILE, allow_pickle=False) as cache:
+        assert str(cache["source_key"]) == source_key(), "stale signature tables: run python -m model.signature"
     shipped, fresh = tables(), build_tables()
     for rule in RULES:
         np.testing.assert_array_equal(shipped.determined[rule], fresh.determined[rule])
         np.testing.assert_array_equal(shipped.played[rule], fresh.played[rule])
     for name in ("pure", "eq_set", "japan_type", "korea_type", "commit_played", "leader_played"):
         np.testing.assert_array_equal(getattr(shipped, name), getattr(fresh, name))
+
+
+def test_risk_dominant_closed_form_matches_reference_selection() -> None:
+    """Games with two strict pure equilibria, small integers so that Nash products tie."""
+    rng = np.random.default_rng(7)
+    japan = rng.integers(-3, 4, size=(4, 200_000)).astype(float)
+    korea = rng.integers(-3, 4, size=(4, 200_000)).astype(float)
+    gains = best_response_gains(japan, korea)
+    a, b, c, d = np.sign(gains)
+    two = np.flatnonzero((a == c) & (b == d) & (a == -b) & (a != 0))
+    games = as_games(japan[:, two]), as_games(korea[:, two])
+    expected = play_probabilities(*games, solve_2x2(*games), "risk_dominance").reshape(-1, 4).T
+    np.testing.assert_array_equal(risk_dominant_play(gains[:, two]), expected)
+    assert np.any(expected == 0.5) and np.any(expected[1] == 1.0) and np.any(expected[0] == 1.0)
+
+
+def test_two_pure_codes_mark_exactly_the_games_with_two_strict_equilibria() -> None:
+    japan, korea = tie_heavy_games(50_000, seed=11)
+    code, _ = signatures(japan, korea)
+    solution = solve_2x2(as_games(japan), as_games(korea))
+    strict = np.all(best_response_gains(japan, korea) != 0, axis=0)
+    expected = strict & (solution.pure.reshape(-1, 4).sum(axis=1) == 2)
+    np.testing.assert_array_equal(two_pure_codes().take(code), expected)
+
+
+def test_select_bits_is_where_bit_for_bit() -> None:
+    rng = np.random.default_rng(3)
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -1.5])
+    x = np.concatenate([rng.normal(size=1000), specials, specials])
+    y = np.concatenate([rng.normal(size=1000), specials[::-1], specials])
+    condition = rng.random(x.size) < 0.5
+    got = select_bits(condition, x, y)
+    assert got.view(np.int64).tolist() == np.where(condition, x, y).view(np.int64).tolist()
