@@ -152,16 +152,15 @@ def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
                     )
                 )
                 for b, batch in enumerate(batches):
-                    if b not in done:
-                        folded: ChunkStats | None = None
+                    folded = done.pop(b, None)  # a batch is dropped once merged: memory stays flat
+                    if folded is None:
                         for k in batch:
                             stats = next(results)
                             folded = stats if folded is None else merge_stats(folded, stats)
                             bar.update(plan.size(k))
-                        done[b] = folded
                         if execution.on_batch is not None:
                             execution.on_batch(b, folded)
-                    merged = done[b] if merged is None else merge_stats(merged, done[b])
+                    merged = folded if merged is None else merge_stats(merged, folded)
                     chunks_used = batch.stop
                     if execution.target_se is not None and headline_se(merged) <= execution.target_se:
                         if chunks_used < plan.chunks:

@@ -143,7 +143,9 @@ def test_not_positive_semidefinite_correlation(tmp_path: Path) -> None:
 def test_correlating_a_fixed_parameter_is_an_error(tmp_path: Path) -> None:
     text = (
         BASE
-        + '\n[sampling.correlation]\nparameters = ["game.structural.japan.war_loss", "game.structural.korea.retaliation"]\nmatrix = [[1, 0.5], [0.5, 1]]\n'
+        + "\n[sampling.correlation]\n"
+        + 'parameters = ["game.structural.japan.war_loss", "game.structural.korea.retaliation"]\n'
+        + "matrix = [[1, 0.5], [0.5, 1]]\n"
     )
     with pytest.raises(ConfigError, match="fixed"):
         load_config(write(tmp_path, text))

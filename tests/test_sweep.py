@@ -259,7 +259,8 @@ def test_bad_sweep_input_exits_2_with_one_line_and_writes_nothing(
 def test_bad_study_file_names_file_and_key(cli: CliRunner, group: click.Group, tmp_path: Path) -> None:
     study = tmp_path / "study.toml"
     study.write_text(
-        f'base = "{BASELINE.as_posix()}"\nsamples = 100\n[grid]\n"policy.ptrl_share_japan" = {{ start = 0, stop = 1 }}\n'
+        f'base = "{BASELINE.as_posix()}"\nsamples = 100\n'
+        '[grid]\n"policy.ptrl_share_japan" = { start = 0, stop = 1 }\n'
     )
     result = cli.invoke(group, ["sweep", str(study)])
     assert result.exit_code == 2

@@ -234,13 +234,15 @@ def sweep_charts(ds: xr.Dataset, axes: Sequence[Axis], priors: Mapping[str, Any]
                         title_fontsize=9,
                     )
                 caption = (
-                    f"Japan's expected total burden, P(collapse) and P(US intervenes) as {key_label(axis.key, priors)[0]} varies"
+                    "Japan's expected total burden, P(collapse) and P(US intervenes) as "
+                    f"{key_label(axis.key, priors)[0]} varies"
                     + (
                         f", one line per {', '.join(key_label(k, priors)[0] for k in combos[0])}"
                         if combos and combos[0]
                         else ""
                     )
-                    + ". Bands are 95 % intervals of each point; because every point uses the same worlds, differences between points are more precise than the bands suggest."
+                    + ". Bands are 95 % intervals of each point; because every point uses the same worlds, "
+                    "differences between points are more precise than the bands suggest."
                 )
                 charts.append(writer.save(fig, f"sweep_{slug}_headline", "Headline results", caption))
             charts.append(_stacked_chart(writer, ds, axis, combos, categorical, priors, x, xlabel, slug, kind="eq_set"))
@@ -408,8 +410,10 @@ def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
             pc.set_title("outcome", fontsize=10)
             pc.legend(loc="lower right")
     caption = (
-        f"One-at-a-time sensitivity of Japan's expected burden: bars run from the median world to the world with one input "
-        f"at its {lo_pct} (wide, light) or {hi_pct} (narrow, orange); labels give the profile played there. Inputs sorted by "
+        "One-at-a-time sensitivity of Japan's expected burden: bars run from the median world to the world with one "
+        "input "
+        f"at its {lo_pct} (wide, light) or {hi_pct} (narrow, orange); labels give the profile played there. Inputs "
+        "sorted by "
         f"swing; those with no effect at these percentiles are left out."
     )
     return writer.save(fig, "tornado", "Tornado", caption)
@@ -468,7 +472,8 @@ def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
         fig, panels, y = _input_panels(
             writer,
             "Sobol' indices: shares of output variance",
-            f"First order (the input alone) and total order (with interactions), {result.confidence:.0%} bootstrap intervals; "
+            f"First order (the input alone) and total order (with interactions), {result.confidence:.0%} bootstrap "
+            "intervals; "
             f"n = {result.n:,} ({result.evaluations:,} model worlds). Inputs by their largest total index.",
             result.outputs,
             order,
@@ -511,7 +516,8 @@ def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
             ax.set_xlim(min(0.0, float(np.nanmin(result.first_ci[0, o, order]))) - 0.02, 1.0)
         _figure_legend(fig, panels[0])
     caption = (
-        "Variance-based sensitivity (Saltelli 2010 estimators via scipy.stats.sobol_indices) of three per-world outputs "
+        "Variance-based sensitivity (Saltelli 2010 estimators via scipy.stats.sobol_indices) of three per-world "
+        "outputs "
         "over independent draws of every uncertain input. A total index well above the first-order one means the input "
         "acts through interactions (equilibrium switches); inputs not shown have total indices of 0."
         + (" The config's input correlations are ignored here." if result.correlation_ignored else "")
@@ -525,7 +531,8 @@ def rank_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
         fig, panels, y = _input_panels(
             writer,
             "Rank correlations of inputs with outputs",
-            f"Spearman correlation (bars, {result.confidence:.0%} Fisher-z intervals) and partial rank correlation (diamonds) "
+            f"Spearman correlation (bars, {result.confidence:.0%} Fisher-z intervals) and partial rank correlation "
+            "(diamonds) "
             f"over {result.n:,} sampled worlds. Inputs by their largest |Spearman|.",
             result.outputs,
             order,
@@ -572,7 +579,8 @@ def prim_chart(result, label: str, question: str, priors, writer: ChartWriter) -
     with theme():
         fig, (traj, bounds) = writer.figure(
             f"Scenario discovery (PRIM): {question}",
-            f"{result.n:,} worlds; mean of the target over all worlds {result.total_density:.3f}; density threshold {result.threshold:g}",
+            f"{result.n:,} worlds; mean of the target over all worlds {result.total_density:.3f}; density threshold "
+            f"{result.threshold:g}",
             ncols=2,
             width_ratios=[1, 1.3],
         )
@@ -698,8 +706,10 @@ def regime_chart(result, priors, writer: ChartWriter) -> Chart:
     with theme():
         fig, panels = writer.figure(
             "Regime map",
-            f"{key_label(result.x_key, priors)[0]} against {key_label(result.y_key, priors)[0]}; other inputs drawn as usual "
-            f"({result.n:,} worlds per cell, the same in every cell). Black lines: the most likely equilibrium set changes.",
+            f"{key_label(result.x_key, priors)[0]} against {key_label(result.y_key, priors)[0]}; other inputs drawn "
+            "as usual "
+            f"({result.n:,} worlds per cell, the same in every cell). Black lines: the most likely equilibrium set "
+            "changes.",
             ncols=3,
         )
         cmap = ListedColormap(colours)
@@ -729,8 +739,10 @@ def regime_chart(result, priors, writer: ChartWriter) -> Chart:
             ax.set_ylim(ye[0], ye[-1])
             ax.grid(False)
     caption = (
-        f"Over a grid of {key_label(result.x_key, priors)[0]} and {key_label(result.y_key, priors)[0]}, the most likely "
-        f"equilibrium set, P(collapse) and Japan's expected burden; every other input keeps its draws, so the maps differ "
+        f"Over a grid of {key_label(result.x_key, priors)[0]} and {key_label(result.y_key, priors)[0]}, the most "
+        "likely "
+        "equilibrium set, P(collapse) and Japan's expected burden; every other input keeps its draws, so the maps "
+        "differ "
         f"only through the two mapped inputs. Lines mark cell edges where the most likely set switches."
     )
     return writer.save(

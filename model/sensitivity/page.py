@@ -22,7 +22,8 @@ from model.sensitivity.charts import Chart
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 2rem auto;
        max-width: 1100px; color: #222; line-height: 1.45; padding: 0 1rem; }
-h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
+h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
 p.meta { color: #555; font-size: 0.9rem; }
 figure { margin: 1.2rem 0; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.88rem; color: #444; }

@@ -129,8 +129,10 @@ class RegimeMap:
         return (
             f"Over {self.x_values.size} x {self.y_values.size} cells ({self.n:,} worlds each) the most likely "
             f"equilibrium set takes {len(labels)} value(s): {', '.join(labels)}. P(collapse) ranges from "
-            f"{self.mean['p_collapse'][lo]:.3f} ({self.x_key} = {self.x_values[lo[1]]:.4g}, {self.y_key} = {self.y_values[lo[0]]:.4g}) "
-            f"to {self.mean['p_collapse'][hi]:.3f} ({self.x_key} = {self.x_values[hi[1]]:.4g}, {self.y_key} = {self.y_values[hi[0]]:.4g})."
+            f"{self.mean['p_collapse'][lo]:.3f} ({self.x_key} = {self.x_values[lo[1]]:.4g}, {self.y_key} = "
+            f"{self.y_values[lo[0]]:.4g}) "
+            f"to {self.mean['p_collapse'][hi]:.3f} ({self.x_key} = {self.x_values[hi[1]]:.4g}, {self.y_key} = "
+            f"{self.y_values[hi[0]]:.4g})."
         )
 
 

@@ -140,7 +140,8 @@ class SobolIndices:
                 continue
             order = np.argsort(-self.total[o], kind="stable")[:top]
             parts = [
-                f"{short(self.inputs[i])} {self.total[o, i]:.2f} [{self.total_ci[0, o, i]:.2f}, {self.total_ci[1, o, i]:.2f}]"
+                f"{short(self.inputs[i])} {self.total[o, i]:.2f} [{self.total_ci[0, o, i]:.2f}, "
+                f"{self.total_ci[1, o, i]:.2f}]"
                 for i in order
             ]
             interaction = max(0.0, 1.0 - float(np.nansum(self.first[o])))

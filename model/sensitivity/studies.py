@@ -254,7 +254,8 @@ def sweep_summary(ds: xr.Dataset, plan: SweepPlan) -> str:
                 f"{k} = {v}" for k, v in zip(others, combo if isinstance(combo, tuple) else (combo,), strict=True)
             )
             lines.append(
-                f"{where + ': ' if where else ''}{short(axis.key)} {format_value(first[axis.key])} -> {format_value(last[axis.key])}: "
+                f"{where + ': ' if where else ''}{short(axis.key)} {format_value(first[axis.key])} -> "
+                f"{format_value(last[axis.key])}: "
                 f"Japan's burden {first.japan_burden_usd_bn:,.1f} -> {last.japan_burden_usd_bn:,.1f} USD bn "
                 f"(PTRL {first.japan_ptrl_usd_bn:,.1f} -> {last.japan_ptrl_usd_bn:,.1f}); "
                 f"P(collapse) {first.p_collapse:.3f} -> {last.p_collapse:.3f}; "
@@ -276,7 +277,8 @@ def _sweep_page(run: RunDirectory, ds: xr.Dataset, plan: SweepPlan, text: str) -
         f"run directory: {run.final.name}",
         f"base config: {study.base or 'configs/baseline.toml'} (hash {plan.base.hash}); overrides at every point: "
         f"{', '.join(study.overrides) or 'none'}",
-        f"{len(plan.configs)} grid points x {plan.base.config.sampling.samples:,} worlds; seed {plan.base.config.sampling.seed}; "
+        f"{len(plan.configs)} grid points x {plan.base.config.sampling.samples:,} worlds; seed "
+        f"{plan.base.config.sampling.seed}; "
         f"sampler {plan.base.config.sampling.sampler}; selection rule {plan.base.config.game.selection}",
         f"offshore {package_versions()['offshore']}, created {datetime.now(UTC).isoformat(timespec='seconds')}",
     ]
@@ -284,8 +286,10 @@ def _sweep_page(run: RunDirectory, ds: xr.Dataset, plan: SweepPlan, text: str) -
         "What was run",
         [
             study.description or "A sweep of config keys on a grid.",
-            "Every grid point is a complete run of the base config with the point's values, drawn from the same seed: under the mc "
-            "sampler every point sees the same worlds (common random numbers), so differences between points come from the swept "
+            "Every grid point is a complete run of the base config with the point's values, drawn from the same "
+            "seed: under the mc "
+            "sampler every point sees the same worlds (common random numbers), so differences between points come "
+            "from the swept "
             "keys alone and are estimated more precisely than the separate 95 % intervals suggest.",
             "Grid: "
             + "; ".join(
@@ -330,7 +334,8 @@ def _sweep_page(run: RunDirectory, ds: xr.Dataset, plan: SweepPlan, text: str) -
             Section(
                 "Japan's burden by component",
                 [
-                    "Japan's expected burden split into defence outlay, retaliation, PTRL payments, war and collapse losses."
+                    "Japan's expected burden split into defence outlay, retaliation, PTRL payments, war and collapse "
+                    "losses."
                 ],
                 by_kind["japan_components"],
             )
@@ -589,9 +594,12 @@ def _sensitivity_page(
     meta = [
         f"study: {study.name} ({study.source})",
         f"run directory: {run.final.name}",
-        f"config: {study.base or 'configs/baseline.toml'} (hash {loaded.hash}); overrides: {', '.join(study.overrides) or 'none'}",
-        f"US regime {cfg.policy.us_regime}; financing {cfg.policy.financing}; selection rule {cfg.game.selection}; seed {cfg.sampling.seed}",
-        f"{model.dimension} uncertain inputs; offshore {package_versions()['offshore']}, created {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"config: {study.base or 'configs/baseline.toml'} (hash {loaded.hash}); overrides: "
+        f"{', '.join(study.overrides) or 'none'}",
+        f"US regime {cfg.policy.us_regime}; financing {cfg.policy.financing}; selection rule {cfg.game.selection}; "
+        f"seed {cfg.sampling.seed}",
+        f"{model.dimension} uncertain inputs; offshore {package_versions()['offshore']}, created "
+        f"{datetime.now(UTC).isoformat(timespec='seconds')}",
     ]
     inputs_table = pd.DataFrame(
         [
@@ -611,12 +619,16 @@ def _sensitivity_page(
         Section(
             "What was analysed",
             [
-                "The model is treated as a function of its uncertain inputs, one world at a time: each world's 2x2 game is solved "
-                "exactly and played under the selection rule, giving Japan's expected burden, P(collapse) and whether Japan balances "
+                "The model is treated as a function of its uncertain inputs, one world at a time: each world's 2x2 "
+                "game is solved "
+                "exactly and played under the selection rule, giving Japan's expected burden, P(collapse) and "
+                "whether Japan balances "
                 "alone in that world. Fixed priors keep their values.",
                 (
-                    "The config correlates some inputs. Tornado and Sobol' indices ignore the correlation (inputs move or are drawn "
-                    "independently; Sobol' indices are not defined uniquely for dependent inputs); rank correlations, PRIM and regime "
+                    "The config correlates some inputs. Tornado and Sobol' indices ignore the correlation (inputs "
+                    "move or are drawn "
+                    "independently; Sobol' indices are not defined uniquely for dependent inputs); rank "
+                    "correlations, PRIM and regime "
                     "maps use the worlds as a run draws them."
                     if correlated
                     else "The inputs are independent in this config, as the Sobol' decomposition requires."
@@ -633,8 +645,10 @@ def _sensitivity_page(
             Section(
                 "Tornado (one at a time)",
                 [
-                    f"Each input is moved from its p{r.levels[0] * 100:g} to its p{r.levels[1] * 100:g} with every other input at its "
-                    "median; the world is then deterministic, so the numbers carry no Monte Carlo error. Inputs are sorted by the swing "
+                    f"Each input is moved from its p{r.levels[0] * 100:g} to its p{r.levels[1] * 100:g} with every "
+                    "other input at its "
+                    "median; the world is then deterministic, so the numbers carry no Monte Carlo error. Inputs are "
+                    "sorted by the swing "
                     "of Japan's expected burden (the range over the low end, the median and the high end).",
                     r.describe(8),
                 ],
@@ -648,10 +662,14 @@ def _sensitivity_page(
             Section(
                 "Sobol' indices (variance-based)",
                 [
-                    f"First- and total-order indices from n = {r.n:,} base worlds ({r.evaluations:,} model evaluations, scrambled "
-                    f"Sobol' design, seed {r.seed}), with {r.confidence:.0%} percentile bootstrap intervals ({r.resamples} resamples). "
-                    "The first-order index is the share of the output's variance the input explains alone; the total-order index adds "
-                    "every interaction it takes part in. Inputs with a total index near 0 can be fixed without changing the result.",
+                    f"First- and total-order indices from n = {r.n:,} base worlds ({r.evaluations:,} model "
+                    "evaluations, scrambled "
+                    f"Sobol' design, seed {r.seed}), with {r.confidence:.0%} percentile bootstrap intervals "
+                    f"({r.resamples} resamples). "
+                    "The first-order index is the share of the output's variance the input explains alone; the "
+                    "total-order index adds "
+                    "every interaction it takes part in. Inputs with a total index near 0 can be fixed without "
+                    "changing the result.",
                     r.describe(),
                 ],
                 [chart_module.sobol_chart(r, priors, writer)],
@@ -664,7 +682,8 @@ def _sensitivity_page(
             Section(
                 "Rank correlations",
                 [
-                    f"Spearman and partial rank correlation coefficients over {r.n:,} worlds drawn as in a run (seed {cfg.sampling.seed}).",
+                    f"Spearman and partial rank correlation coefficients over {r.n:,} worlds drawn as in a run (seed "
+                    f"{cfg.sampling.seed}).",
                     r.describe(),
                 ],
                 [chart_module.rank_chart(r, priors, writer)],
@@ -690,9 +709,12 @@ def _sensitivity_page(
             Section(
                 "Scenario discovery (PRIM)",
                 [
-                    "Which combinations of inputs most often lead to collapse, or to Japan balancing alone? PRIM (Friedman & Fisher "
-                    "1999) peels the input space down to boxes where the outcome is concentrated. Coverage is the share of all the "
-                    "outcome's worlds inside a box, density the share of the box's worlds with the outcome. 'density without this "
+                    "Which combinations of inputs most often lead to collapse, or to Japan balancing alone? PRIM "
+                    "(Friedman & Fisher "
+                    "1999) peels the input space down to boxes where the outcome is concentrated. Coverage is the "
+                    "share of all the "
+                    "outcome's worlds inside a box, density the share of the box's worlds with the outcome. 'density "
+                    "without this "
                     "bound' in the table shows how much each limit matters.",
                     *texts,
                 ],
