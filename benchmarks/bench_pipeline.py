@@ -4,9 +4,11 @@ For the ordinal (paper table + noise) and structural (baseline) configs, on one 
 
 * draw   - numpy drawing the same random inputs the run uses, nothing else;
 * full   - draw + payoffs + solve + selection + game types + commitment + statistics;
-* ratio  - best full / best draw (targets at 10^6 worlds: <= 1.5 ordinal, <= 2 structural);
-* median - the median of the ratios of draw and full runs timed back to back, a check
-  on the first when the machine is noisy.
+* ratio  - best full / best draw;
+* median - the median of the ratios of draw and full runs timed back to back. On a
+  shared machine whose speed drifts, this is the steadier figure (the best times of
+  the two may come from different spells), so the verdict uses it. Targets at 10^6
+  worlds: <= 1.5 ordinal, <= 2 structural.
 
 Run on demand:  python benchmarks/bench_pipeline.py [--worlds 1000000] [--repeat 9]
 """
@@ -73,7 +75,7 @@ def main() -> None:
     for name, (path, overrides, target) in CASES.items():
         draw, full, median = measure(path, overrides, args.worlds, args.repeat)
         ratio = full / draw
-        verdict = "ok" if ratio <= target else "MISS"
+        verdict = "ok" if median <= target else "MISS"
         print(
             f"{name:<11} {args.worlds:>10,} {draw:>8.3f} {full:>8.3f} {args.worlds / full:>12,.0f} "
             f"{ratio:>6.2f} {median:>6.2f} {target:>6.1f} {verdict}"
