@@ -23,7 +23,7 @@ from model.config.schema import Config
 from model.equilibria import Solution, solve_2x2
 from model.payoffs import BurdenModel, StructuralWorlds, ordinal_payoffs, structural_worlds
 from model.sampling import Correlation, draw_chunk
-from model.selection import play_probabilities
+from model.selection import play_probabilities, product_distribution
 from model.signature import (
     CODES,
     as_games,
@@ -109,8 +109,8 @@ class Selection:
 
     Most worlds play one profile fixed by their signature (``profile``); the others
     (``undetermined``: several equilibria the signature cannot rank, a mixed one only,
-    ties) play ``weights``, from a closed form for a lone mixed equilibrium and from
-    the reference functions otherwise.
+    ties) play ``weights``: in closed form for a lone mixed equilibrium and, under risk
+    dominance, for two strict pure equilibria; from the reference functions otherwise.
     """
 
     signature: np.ndarray  # intp (n,)
@@ -174,8 +174,7 @@ def mixed_play(gains: np.ndarray) -> np.ndarray:
     best-response gains (a, b, c, d) are ``gains`` (4, m): Japan plays B with
     p = d/(d-c), Korea with q = b/(b-a)."""
     a, b, c, d = gains
-    p, q = d / (d - c), b / (b - a)
-    return np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)])
+    return product_distribution(d / (d - c), b / (b - a))
 
 
 def risk_dominant_play(gains: np.ndarray) -> np.ndarray:
@@ -202,10 +201,6 @@ def rule_weights(japan: np.ndarray, korea: np.ndarray, rule: str) -> np.ndarray:
         return np.zeros((4, 0))
     japan, korea = as_games(japan), as_games(korea)
     solution = solve_2x2(japan, korea)
-    only_mixed = solution.isolated_mixed & ~solution.pure.any(axis=(1, 2))
-    if only_mixed.all():  # every rule plays the unique, completely mixed equilibrium
-        p, q = solution.japan_b, solution.korea_b
-        return np.stack([p * q, p * (1 - q), (1 - p) * q, (1 - p) * (1 - q)])
     return play_probabilities(japan, korea, solution, rule).reshape(-1, 4).T
 
 

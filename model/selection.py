@@ -49,7 +49,7 @@ from numpy.typing import ArrayLike
 
 from model.equilibria import Solution, as_payoff_pair
 
-__all__ = ["RULES", "play_probabilities"]
+__all__ = ["RULES", "play_probabilities", "product_distribution"]
 
 RULES: tuple[str, ...] = (
     "risk_dominance",
@@ -86,7 +86,7 @@ def _profile_rows(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x.reshape(-1, 4).T)
 
 
-def _product_distribution(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+def product_distribution(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Profile probabilities (4, n) when Japan plays B w.p. p and Korea B w.p. q."""
     out = np.empty((4,) + p.shape)
     p_not, q_not = 1.0 - p, 1.0 - q
@@ -266,7 +266,7 @@ def _play_block(
 ) -> np.ndarray:
     """Profile probabilities (4, m) for a block of m games (see play_probabilities)."""
     pure = _profile_rows(pure)
-    mixed_play = _product_distribution(p, q)
+    mixed_play = product_distribution(p, q)
     weights = _rule_weights(rule, japan, korea, pure, isolated, mixed_play)
     out = weights[:4]
     out += weights[4] * mixed_play

@@ -80,14 +80,13 @@ class Moments:
         sum(x^2) - sum(x)^2/n cancels when the spread is tiny next to the mean; then
         (and only then, rarely) the series is centred first. ``columns`` is (n, k).
         """
-        mean = total / max(n, 1)
-        m2 = squares - total * mean
-        suspect = m2 < 1e-6 * squares
+        moments = cls.from_sums(n, total, squares)
+        suspect = moments.m2 < 1e-6 * squares
         if suspect.any():
             idx = np.flatnonzero(suspect)
-            centred = columns[:, idx] - mean[idx]
-            m2[idx] = np.einsum("ij,ij->j", centred, centred)
-        return cls(n, mean, np.maximum(m2, 0.0, out=m2))
+            centred = columns[:, idx] - moments.mean[idx]
+            moments.m2[idx] = np.einsum("ij,ij->j", centred, centred)
+        return moments
 
     def reshaped(self, shape: tuple[int, ...]) -> Moments:
         return Moments(self.count, np.reshape(self.mean, shape), np.reshape(self.m2, shape))
