@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import xarray as xr
 
-from model.cli_support import execution_from_options, fail, interrupted
+from model.cli_support import bad_input_fails, execution_from_options, fail, interrupted
 from model.config import ConfigError, load_config
 from model.execution import BACKENDS
 from model.report import LANGS
@@ -69,17 +69,14 @@ def run(
 
     execution = execution_from_options(jobs, backend, scheduler, quiet, target_se)
     try:
-        if resume_dir is not None:
-            if config or samples or seed is not None or overrides:
-                fail("error: --resume takes the run directory only (its config is fixed)")
-            result = resume_run(resume_dir, execution)
-        else:
-            loaded = resolve(config, samples, seed, overrides)
-            result = start_run(loaded, execution, runs_dir, keep_samples)
-    except ConfigError as exc:
-        fail(str(exc))
-    except ValueError as exc:
-        fail(f"error: {exc}")
+        with bad_input_fails():
+            if resume_dir is not None:
+                if config or samples or seed is not None or overrides:
+                    fail("error: --resume takes the run directory only (its config is fixed)")
+                result = resume_run(resume_dir, execution)
+            else:
+                loaded = resolve(config, samples, seed, overrides)
+                result = start_run(loaded, execution, runs_dir, keep_samples)
     except RunInterrupted as exc:
         interrupted(f"interrupted: {exc.saved} batches of chunks saved; resume with: offshore run --resume {exc.path}")
     if not quiet:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from typing import NoReturn
 
 import click
 
+from model.config import ConfigError
 from model.execution import Execution, default_jobs
 
 EXIT_BAD_INPUT = 2
@@ -17,6 +20,17 @@ def fail(message: str) -> NoReturn:
     """Print ``message`` on one line to stderr and exit with status 2 (bad input)."""
     click.echo(" ".join(str(message).split()), err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+@contextlib.contextmanager
+def bad_input_fails() -> Iterator[None]:
+    """Turn a config error or a bad value raised inside the block into :func:`fail`."""
+    try:
+        yield
+    except ConfigError as exc:
+        fail(str(exc))
+    except ValueError as exc:
+        fail(f"error: {exc}")
 
 
 def interrupted(message: str) -> NoReturn:

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import click
 
-from model.cli_support import execution_from_options, fail, interrupted
-from model.config import ConfigError
+from model.cli_support import bad_input_fails, execution_from_options, fail, interrupted
 from model.execution import BACKENDS
 
 METHOD_CHOICES = ("tornado", "sobol", "rank", "prim", "regime", "all")
@@ -108,31 +107,24 @@ def sweep_command() -> click.Command:
 
         execution = execution_from_options(jobs, backend, scheduler, quiet)
         try:
-            if resume_dir is not None:
-                if config or grids or samples or seed is not None or overrides:
-                    fail("error: --resume takes the sweep directory only (its study is fixed)")
-                result = resume_sweep(resume_dir, execution, charts=not no_charts)
-            else:
-                study = load(config, overrides)
-                study = replace(
-                    study,
-                    axes=merge_grid(study.axes, [parse_grid_option(g) for g in grids]),
-                    samples=samples if samples is not None else study.samples,
-                    seed=seed if seed is not None else study.seed,
-                )
-                check_grid(study)
-                result = start_sweep(study, execution, runs_dir, charts=not no_charts)
-        except ConfigError as exc:
-            fail(str(exc))
-        except ValueError as exc:
-            fail(f"error: {exc}")
+            with bad_input_fails():
+                if resume_dir is not None:
+                    if config or grids or samples or seed is not None or overrides:
+                        fail("error: --resume takes the sweep directory only (its study is fixed)")
+                    result = resume_sweep(resume_dir, execution, charts=not no_charts)
+                else:
+                    study = load(config, overrides)
+                    study = replace(
+                        study,
+                        axes=merge_grid(study.axes, [parse_grid_option(g) for g in grids]),
+                        samples=samples if samples is not None else study.samples,
+                        seed=seed if seed is not None else study.seed,
+                    )
+                    check_grid(study)
+                    result = start_sweep(study, execution, runs_dir, charts=not no_charts)
         except RunInterrupted as exc:
             interrupted(f"interrupted: {exc.saved} grid points saved; resume with: offshore sweep --resume {exc.path}")
-        if not quiet:
-            click.echo(result.summary)
-            if not no_charts:
-                click.echo(f"page: {result.path / 'study.html'}")
-        click.echo(str(result.path))
+        _print_study(result, quiet, no_charts)
 
     return sweep
 
@@ -212,7 +204,7 @@ def sensitivity_command() -> click.Command:
         from model.sensitivity.study import load
 
         execution = execution_from_options(jobs, backend, scheduler, quiet)
-        try:
+        with bad_input_fails():
             study = load(config, overrides)
             if study.axes:
                 fail(f"error: {study.source}: grid: a sensitivity study takes no [grid] (run it with offshore sweep)")
@@ -231,14 +223,15 @@ def sensitivity_command() -> click.Command:
                 regime_samples=regime_samples,
             )
             result = start_sensitivity(study, options, execution, runs_dir, charts=not no_charts, loaded=loaded)
-        except ConfigError as exc:
-            fail(str(exc))
-        except ValueError as exc:
-            fail(f"error: {exc}")
-        if not quiet:
-            click.echo(result.summary)
-            if not no_charts:
-                click.echo(f"page: {result.path / 'study.html'}")
-        click.echo(str(result.path))
+        _print_study(result, quiet, no_charts)
 
     return sensitivity
+
+
+def _print_study(result, quiet: bool, no_charts: bool) -> None:
+    """The summary and page of a finished study (unless quiet), then its directory."""
+    if not quiet:
+        click.echo(result.summary)
+        if not no_charts:
+            click.echo(f"page: {result.path / 'study.html'}")
+    click.echo(str(result.path))
