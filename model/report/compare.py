@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model.report import charts, style, tables
-from model.report.document import Chart, Document
+from model.report.document import Chart, ChartList, Document
 from model.report.errors import ReportError
 from model.report.rundata import RunData, load_run
 from model.report.summary import comparison_words
@@ -25,63 +25,28 @@ def comparison_name(runs: Sequence[RunData]) -> str:
 
 
 def build_comparison_charts(runs: Sequence[RunData], tx: Text) -> list[Chart]:
-    out: list[tuple[str, str, str, object, tables.Table]] = []
+    out = ChartList(tx)
     structural = any(r.structural for r in runs)
     table = tables.cmp_played(runs, tx)
-    out.append(
-        (
-            "played",
-            tx("chart_cmp_played"),
-            tx("cap_cmp_played"),
-            charts.cmp_played(table, runs, tx),
-            table,
-        )
-    )
+    out.add("played", "chart_cmp_played", tx("cap_cmp_played"), table, charts.cmp_played(table, runs, tx))
     if structural:
         table = tables.cmp_outcomes(runs, tx)
-        out.append(
-            (
-                "outcomes",
-                tx("chart_cmp_outcomes"),
-                tx("cap_cmp_outcomes"),
-                charts.cmp_outcomes(table, runs, tx),
-                table,
-            )
-        )
+        out.add("outcomes", "chart_cmp_outcomes", tx("cap_cmp_outcomes"), table, charts.cmp_outcomes(table, runs, tx))
         table = tables.cmp_burden(runs, tx)
-        out.append(
-            (
-                "burden",
-                tx("chart_cmp_burden"),
-                tx("cap_cmp_burden"),
-                charts.cmp_burden(table, runs, tx),
-                table,
-            )
-        )
+        out.add("burden", "chart_cmp_burden", tx("cap_cmp_burden"), table, charts.cmp_burden(table, runs, tx))
         table = tables.cmp_components(runs, tx)
-        out.append(
-            (
-                "burden-components",
-                tx("chart_cmp_components"),
-                tx("cap_cmp_components"),
-                charts.cmp_components(table, runs, tx),
-                table,
-            )
+        out.add(
+            "burden-components",
+            "chart_cmp_components",
+            tx("cap_cmp_components"),
+            table,
+            charts.cmp_components(table, runs, tx),
         )
     table = tables.cmp_commitment(runs, tx)
-    out.append(
-        (
-            "commitment",
-            tx("chart_cmp_commitment"),
-            tx("cap_cmp_commitment"),
-            charts.cmp_commitment(table, runs, tx),
-            table,
-        )
+    out.add(
+        "commitment", "chart_cmp_commitment", tx("cap_cmp_commitment"), table, charts.cmp_commitment(table, runs, tx)
     )
-    return [
-        Chart(f"{i:02d}-{name}", title, caption, figure, table)
-        for i, (name, title, caption, figure, table) in enumerate(out, start=1)
-    ]
+    return out.charts
 
 
 def load_runs(run_dirs: Sequence[Path]) -> list[RunData]:

@@ -25,6 +25,18 @@ class Chart:
 
 
 @dataclass
+class ChartList:
+    """Charts collected in reading order; each file stem gets its position, ``NN-name``."""
+
+    tx: Text
+    charts: list[Chart] = field(default_factory=list)
+
+    def add(self, name: str, title_key: str, caption: str, table: Table, figure: Figure) -> None:
+        """Append a chart titled by the text key ``title_key``."""
+        self.charts.append(Chart(f"{len(self.charts) + 1:02d}-{name}", self.tx(title_key), caption, figure, table))
+
+
+@dataclass
 class Document:
     """A whole report: words, charts and the language they are in."""
 

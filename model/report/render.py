@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from model.report import charts, style, tables
-from model.report.document import Chart, Document
+from model.report.document import Chart, ChartList, Document
 from model.report.errors import ReportError
 from model.report.rundata import RunData, load_run
 from model.report.summary import Grid, load_priors, run_words
@@ -55,33 +55,17 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
     """Every chart of a one-run report, in reading order."""
     rule = tx.selection(str(run.ds.attrs.get("selection_rule", "risk_dominance")))
     years = format_number(run.horizon)
-    out: list[tuple[str, str, str, object, tables.Table]] = []
+    out = ChartList(tx)
 
     table = tables.game_table(run, tx)
     caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule)
-    out.append(("game-table", tx("chart_game_table"), caption, charts.game_table(table, run, tx), table))
+    out.add("game-table", "chart_game_table", caption, table, charts.game_table(table, run, tx))
 
     table = tables.eq_sets(run, tx)
-    out.append(
-        (
-            "equilibrium-sets",
-            tx("chart_eq_sets"),
-            tx("cap_eq_sets"),
-            charts.eq_sets(table, run, tx),
-            table,
-        )
-    )
+    out.add("equilibrium-sets", "chart_eq_sets", tx("cap_eq_sets"), table, charts.eq_sets(table, run, tx))
 
     table = tables.game_types(run, tx)
-    out.append(
-        (
-            "game-types",
-            tx("chart_game_types"),
-            tx("cap_game_types"),
-            charts.game_types(table, run, tx),
-            table,
-        )
-    )
+    out.add("game-types", "chart_game_types", tx("cap_game_types"), table, charts.game_types(table, run, tx))
 
     if run.structural:
         sample = None
@@ -97,38 +81,22 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
                 sample=tx(key, n=tx.count(sample.values.size)),
                 worlds=tx.count(run.worlds),
             )
-            out.append(
-                (
-                    "burden-distribution",
-                    tx("chart_burden_dist"),
-                    caption,
-                    charts.burden_distribution(table, run, tx),
-                    table,
-                )
+            out.add(
+                "burden-distribution", "chart_burden_dist", caption, table, charts.burden_distribution(table, run, tx)
             )
         else:
             _warn(f"warning: {run.path}: config no longer validates; burden distribution left out")
         table = tables.burden_components(run, tx)
-        out.append(
-            (
-                "burden-components",
-                tx("chart_components"),
-                tx("cap_components", years=years),
-                charts.burden_components(table, run, tx),
-                table,
-            )
+        out.add(
+            "burden-components",
+            "chart_components",
+            tx("cap_components", years=years),
+            table,
+            charts.burden_components(table, run, tx),
         )
 
     table = tables.commitment(run, tx)
-    out.append(
-        (
-            "commitment",
-            tx("chart_commitment"),
-            tx("cap_commitment"),
-            charts.commitment(table, run, tx),
-            table,
-        )
-    )
+    out.add("commitment", "chart_commitment", tx("cap_commitment"), table, charts.commitment(table, run, tx))
 
     if loaded is not None:
         from model.report.convergence import convergence
@@ -140,21 +108,10 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
             worlds=tx.count(int(series["worlds"].max())),
             chunks=int(series["chunks"].max()),
         )
-        out.append(
-            (
-                "convergence",
-                tx("chart_convergence"),
-                caption,
-                charts.convergence(table, run, tx),
-                table,
-            )
-        )
+        out.add("convergence", "chart_convergence", caption, table, charts.convergence(table, run, tx))
     else:
         _warn(f"warning: {run.path}: config no longer validates; convergence chart left out")
-    return [
-        Chart(f"{i:02d}-{name}", title, caption, figure, table)
-        for i, (name, title, caption, figure, table) in enumerate(out, start=1)
-    ]
+    return out.charts
 
 
 def build_run_document(run: RunData, tx: Text) -> Document:
