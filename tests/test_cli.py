@@ -17,12 +17,6 @@ PAPER = ROOT / "configs" / "paper_table.toml"
 BASELINE = ROOT / "configs" / "baseline.toml"
 
 
-@pytest.fixture()
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
 def test_run_writes_a_complete_run_directory(cli: CliRunner, tmp_path: Path) -> None:
     result = cli.invoke(main, ["run", str(PAPER), "--samples", "2000", "--seed", "3", "--jobs", "1", "--no-report"])
     assert result.exit_code == 0, result.output

@@ -326,12 +326,6 @@ def test_boundaries_follow_category_changes() -> None:
 # ------------------------------------------------------------------------------- CLI
 
 
-@pytest.fixture()
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
 @pytest.fixture(scope="module")
 def group() -> click.Group:
     main = click.Group("offshore")

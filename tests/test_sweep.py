@@ -34,12 +34,6 @@ def alpha_study(samples: int = 4096):
     return replace(study, axes=(Axis("policy.ptrl_share_japan", ALPHAS, "--grid"),), samples=samples, seed=11)
 
 
-@pytest.fixture()
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
 @pytest.fixture(scope="module")
 def group() -> click.Group:
     main = click.Group("offshore")
