@@ -1,6 +1,8 @@
 """Worlds per second of the full pipeline, and its cost relative to drawing the inputs.
 
-For the ordinal (paper table + noise) and structural (baseline) configs, on one core:
+For the ordinal (paper table + noise) config, the structural game under complete
+information (the offshore complete-information scenario) and the structural baseline
+with its beliefs (docs/MODEL.md §3.5), on one core:
 
 * draw   - numpy drawing the same random inputs the run uses, nothing else;
 * full   - draw + payoffs + solve + selection + game types + commitment + statistics;
@@ -8,7 +10,7 @@ For the ordinal (paper table + noise) and structural (baseline) configs, on one 
 * median - the median of the ratios of draw and full runs timed back to back. On a
   shared machine whose speed drifts, this is the steadier figure (the best times of
   the two may come from different spells), so the verdict uses it. Targets at 10^6
-  worlds: <= 1.5 ordinal, <= 2 structural.
+  worlds: <= 1.5 ordinal, <= 2 structural, <= 2.5 structural with beliefs.
 
 Run on demand:  python benchmarks/bench_pipeline.py [--worlds 1000000] [--repeat 9]
 """
@@ -29,7 +31,8 @@ from model.engine import ChunkPlan, draw_worlds, evaluate_chunk  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 CASES = {
     "ordinal": (ROOT / "configs" / "paper_table.toml", ["game.ordinal.noise_sd=1.0"], 1.5),
-    "structural": (ROOT / "configs" / "baseline.toml", [], 2.0),
+    "structural": (ROOT / "configs" / "scenarios" / "offshore_complete_information.toml", [], 2.0),
+    "structural with beliefs": (ROOT / "configs" / "baseline.toml", [], 2.5),
 }
 
 
@@ -65,19 +68,33 @@ def measure(config_path: Path, overrides: list[str], worlds: int, repeat: int) -
     return min(draws), min(fulls), ratios[len(ratios) // 2]
 
 
+def cpu_model() -> str:
+    """The processor's model name (Linux), to print beside every figure."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--worlds", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
     columns = ("worlds", 10), ("draw s", 8), ("full s", 8), ("worlds/s", 12), ("ratio", 6), ("median", 6), ("target", 6)
-    print(f"{'pipeline':<11} " + " ".join(f"{name:>{width}}" for name, width in columns))
+    print(f"CPU: {cpu_model()}")
+    print(f"{'pipeline':<24} " + " ".join(f"{name:>{width}}" for name, width in columns))
     for name, (path, overrides, target) in CASES.items():
         draw, full, median = measure(path, overrides, args.worlds, args.repeat)
         ratio = full / draw
         verdict = "ok" if median <= target else "MISS"
         print(
-            f"{name:<11} {args.worlds:>10,} {draw:>8.3f} {full:>8.3f} {args.worlds / full:>12,.0f} "
+            f"{name:<24} {args.worlds:>10,} {draw:>8.3f} {full:>8.3f} {args.worlds / full:>12,.0f} "
             f"{ratio:>6.2f} {median:>6.2f} {target:>6.1f} {verdict}"
         )
 

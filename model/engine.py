@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from model.allocator import keep_freed_memory
+from model.beliefs import expected_outcomes, miscalculation, true_outcome
 from model.config.schema import Config
 from model.equilibria import Solution, solve_2x2
 from model.payoffs import BurdenModel, StructuralWorlds, ordinal_payoffs, structural_worlds
@@ -257,8 +258,10 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
     burden_moments = Moments.of_last(burden)
 
     bounds = _bound_burdens(japan, korea, chosen, played, worlds.model, burden_moments)
+    outcome = Moments.of_last(worlds.outcome_probabilities(played))
     return {
-        "outcome": Moments.of_last(worlds.outcome_probabilities(played)),
+        "outcome": outcome,
+        **_belief_stats(worlds, played, outcome),
         "outcome_commit": Moments.of_last(worlds.outcome_probabilities(commit)),
         "burden": burden_moments,
         "burden_bounds": Moments(
@@ -267,6 +270,23 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
         "burden_commit": Moments.of_last(worlds.expected_burden(commit)),
         "burden_leader": Moments.of_last(worlds.expected_burden(leader)),
         "burden_hist": _realised_burden_histogram(played, burden, worlds),
+    }
+
+
+def _belief_stats(worlds: StructuralWorlds, played: np.ndarray, outcome: Moments) -> ChunkStats:
+    """What the partners expected of the play, and how often the outcome surprised them.
+
+    Under complete information expectations are the truth: both partners' expected
+    outcome probabilities are the true ones and nobody miscalculates.
+    """
+    perception = worlds.perception
+    if perception is None:
+        twice = Moments(outcome.count, np.stack([outcome.mean, outcome.mean]), np.stack([outcome.m2, outcome.m2]))
+        return {"perceived_outcome": twice, "miscalculation": Moments(outcome.count, np.zeros(2), np.zeros(2))}
+    truth = true_outcome(worlds.holds, worlds.intervenes)
+    return {
+        "perceived_outcome": Moments.of_last(expected_outcomes(perception, played)),
+        "miscalculation": Moments.of_last(miscalculation(perception, truth, played)),
     }
 
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.beliefs import Perception, log_prior, perceive
 from model.config.parameters import (
+    belief_key,
+    complete_information,
     ordinal_noise_key,
     structural_noise_key,
 )
@@ -21,6 +24,8 @@ from model.equilibria import PROFILES
 
 COMPONENTS = ("defence", "retaliation", "ptrl", "war", "collapse")
 """Burden components, in the order of the last axis of :attr:`StructuralWorlds.burden`."""
+LEDGER = (*COUNTRIES, "us")
+"""Whose burden is counted: the two partners (the players) and the United States (a rule)."""
 
 # Which partner balances in each profile (BB, BP, PB, PP).
 _JAPAN_BALANCES = np.array([1.0, 1.0, 0.0, 0.0])
@@ -82,6 +87,12 @@ class BurdenModel:
         payment (USD bn per year), war and collapse losses (USD bn, totals).
     dilution, ptrl_retaliation : float64 (n,)
         rho (retaliation share when both balance) and psi (per USD paid into PTRL).
+    us_deterrent, us_drawdown : float64 (n,)
+        The US ledger's annual flows: its forward deterrent d_US and its drawdown
+        money phi_US * X (USD bn per year).
+    us_war_loss, us_collapse_loss : float64 (n,)
+        The US's cost of a war it joins and its loss when the balance collapses (USD
+        bn, totals over the horizon).
     """
 
     intervenes: np.ndarray
@@ -94,6 +105,10 @@ class BurdenModel:
     collapse_loss: np.ndarray
     dilution: np.ndarray
     ptrl_retaliation: np.ndarray
+    us_deterrent: np.ndarray
+    us_drawdown: np.ndarray
+    us_war_loss: np.ndarray
+    us_collapse_loss: np.ndarray
 
     def take(self, idx: np.ndarray) -> BurdenModel:
         """The worlds at ``idx`` (any integer index array, repeats allowed)."""
@@ -108,6 +123,10 @@ class BurdenModel:
             collapse_loss=self.collapse_loss[:, idx],
             dilution=self.dilution[idx],
             ptrl_retaliation=self.ptrl_retaliation[idx],
+            us_deterrent=self.us_deterrent[idx],
+            us_drawdown=self.us_drawdown[idx],
+            us_war_loss=self.us_war_loss[idx],
+            us_collapse_loss=self.us_collapse_loss[idx],
         )
 
     def outcome_probabilities(self, weights: np.ndarray) -> np.ndarray:
@@ -120,34 +139,42 @@ class BurdenModel:
         return out
 
     def expected_burden(self, weights: np.ndarray) -> np.ndarray:
-        """Expected burden (2, 6, n) when profiles are played with ``weights`` (4, n).
+        """Expected burden (3, 6, n) when profiles are played with ``weights`` (4, n).
 
-        Axis 0 is the country (japan, korea), axis 1 the component in
-        :data:`COMPONENTS` order then the total, in USD bn. The burden is linear in
-        the profile indicators, so five probabilities per world suffice: each partner
-        balances, both balance, the US intervenes, the balance collapses.
+        Axis 0 is whose burden (:data:`LEDGER`: japan, korea, us), axis 1 the
+        component in :data:`COMPONENTS` order then the total, in USD bn. The burden is
+        linear in the profile indicators, so five probabilities per world suffice: each
+        partner balances, both balance, the US intervenes, the balance collapses. The
+        US's defence and drawdown flows do not depend on the profile, and it suffers no
+        retaliation (docs/MODEL.md §3.6).
         """
         w = weights
         both = w[0]
         balances = np.stack([w[0] + w[1], w[0] + w[2]])  # (2, n)
         _, p_war, p_collapse = self.outcome_probabilities(w)
         t = self.horizon
-        out = np.empty((2, len(COMPONENTS) + 1, w.shape[1]))
-        np.multiply(self.cost, balances, out=out[:, 0])
-        out[:, 0] *= t
+        out = np.empty((len(LEDGER), len(COMPONENTS) + 1, w.shape[1]))
+        partners, us = out[:2], out[2]
+        np.multiply(self.cost, balances, out=partners[:, 0])
+        partners[:, 0] *= t
         alone = balances - both * (1.0 - self.dilution)  # balances alone, plus rho when both
-        np.multiply(self.retaliation, alone, out=out[:, 1])
-        out[:, 1] += self.ptrl_retaliation * self.ptrl_paid
-        out[:, 1] *= t
-        np.multiply(self.ptrl_paid, t, out=out[:, 2])
-        np.multiply(self.war_loss, p_war, out=out[:, 3])
-        np.multiply(self.collapse_loss, p_collapse, out=out[:, 4])
+        np.multiply(self.retaliation, alone, out=partners[:, 1])
+        partners[:, 1] += self.ptrl_retaliation * self.ptrl_paid
+        partners[:, 1] *= t
+        np.multiply(self.ptrl_paid, t, out=partners[:, 2])
+        np.multiply(self.war_loss, p_war, out=partners[:, 3])
+        np.multiply(self.collapse_loss, p_collapse, out=partners[:, 4])
+        np.multiply(self.us_deterrent, t, out=us[0])
+        us[1] = 0.0
+        np.multiply(self.us_drawdown, t, out=us[2])
+        np.multiply(self.us_war_loss, p_war, out=us[3])
+        np.multiply(self.us_collapse_loss, p_collapse, out=us[4])
         np.sum(out[:, :5], axis=1, out=out[:, 5])
         return out
 
     @property
     def burden(self) -> np.ndarray:
-        """Burden per country, profile, component and world: float64 (2, 4, 5, n)."""
+        """Burden per :data:`LEDGER` entry, profile, component and world: float64 (3, 4, 5, n)."""
         n = self.cost.shape[1]
         eye = np.eye(4)
         return np.stack(
@@ -170,12 +197,16 @@ class StructuralWorlds:
         collapse is true per profile and world).
     model : BurdenModel
         The burden inputs and the US / collapse outcomes per profile.
+    perception : Perception or None
+        What each partner expected per profile (docs/MODEL.md §3.5); ``None`` under
+        complete information, where expectations are the truth.
     """
 
     japan: np.ndarray
     korea: np.ndarray
     holds: np.ndarray
     model: BurdenModel
+    perception: Perception | None = None
 
     def __getattr__(self, name: str):
         # intervenes, collapses, cost, ..., expected_burden, outcome_probabilities, burden
@@ -183,7 +214,12 @@ class StructuralWorlds:
 
 
 def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -> StructuralWorlds:
-    """Burdens, outcomes and payoffs of the structural mode (docs/MODEL.md §3.2)."""
+    """Burdens, outcomes and payoffs of the structural mode (docs/MODEL.md §3.2-§3.6).
+
+    Outcomes and burdens use the world's true values. Each partner's payoff is minus
+    its *expected* burden under its own belief (§3.5); under complete information
+    the expectation is the truth and the payoffs are exactly those of §3.2.
+    """
     s = config.game.structural
     regime = config.policy.us_regime
     horizon = s.horizon_years
@@ -206,30 +242,60 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
     # Balancing outlays per profile (4, n), per year: BB both, BP Japan, PB Korea, PP none.
     outlay = np.stack([cost[0] + cost[1], cost[0], cost[1], np.zeros(n)])
     deterrent = get("taiwan_deterrent") + kappa * f_total
+    us_deterrent = np.zeros(n)
     if regime != "grand_bargain":
-        deterrent = deterrent + get(f"us.{regime}.deterrent")
-    holds = outlay >= get("china_resolve") - deterrent
+        us_deterrent = get(f"us.{regime}.deterrent")
+        deterrent = deterrent + us_deterrent
+    resolve = get("china_resolve")
+    holds = outlay >= resolve - deterrent
+    counted = lam * f_partners  # PTRL money the US counts towards its threshold
+    threshold = None
     if regime == "grand_bargain":
         intervenes = np.zeros_like(holds)
     else:
-        intervenes = ~holds & (outlay >= get(f"us.{regime}.threshold") - lam * f_partners)
+        threshold = get(f"us.{regime}.threshold")
+        intervenes = ~holds & (outlay >= threshold - counted)
     collapses = ~holds & ~intervenes
 
-    # Total burden per profile (4, n) for each country; payoffs are its negative.
+    perception = None
+    if not complete_information(config):
+        perception = perceive(
+            outlay,
+            deterrent,
+            resolve,
+            counted,
+            threshold,
+            resolve_bias=np.stack([get(f"beliefs.{c}.resolve_bias") for c in COUNTRIES]),
+            resolve_spread=np.stack([get(f"beliefs.{c}.resolve_spread") for c in COUNTRIES]),
+            threshold_bias=np.stack([get(f"beliefs.{c}.threshold_bias") for c in COUNTRIES]),
+            ambiguity=None if threshold is None else get(f"us.{regime}.ambiguity"),
+            resolve_prior=log_prior(s.beliefs.background.china_resolve or s.china_resolve),
+            threshold_prior=None
+            if threshold is None
+            else log_prior(s.beliefs.background.us_threshold or getattr(s.us, regime).threshold),
+        )
+
+    # Total burden per profile (4, n) for each country, as the partner expects it;
+    # payoffs are its negative.
     payoffs = []
     for i, player in enumerate(COUNTRIES):
         balances = (_JAPAN_BALANCES, _KOREA_BALANCES)[i]
         fixed = horizon * (1.0 + psi) * ptrl_paid[i]
         solo = horizon * (cost[i] + retaliation[i])
         shared = horizon * (cost[i] + retaliation[i] * rho)
+        if perception is None:
+            war, collapse, stake = intervenes, collapses, collapse_loss[i]
+        else:
+            war, collapse = perception.intervenes[i], perception.collapses[i]
+            stake = collapse_loss[i] * draws[belief_key(player, "collapse_loss_bias")]
         total = np.empty((4, n))
         for p in range(4):  # four profiles
             if balances[p]:
                 np.add(fixed, shared if _BOTH_BALANCE[p] else solo, out=total[p])
             else:
                 total[p] = fixed
-            total[p] += intervenes[p] * war_loss[i]
-            total[p] += collapses[p] * collapse_loss[i]
+            total[p] += war[p] * war_loss[i]
+            total[p] += collapse[p] * stake
         np.negative(total, out=total)
         if s.noise_sd > 0:
             for p, profile in enumerate(PROFILES):
@@ -246,5 +312,9 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
         collapse_loss=collapse_loss,
         dilution=rho,
         ptrl_retaliation=psi,
+        us_deterrent=us_deterrent,
+        us_drawdown=shares["us"] * x_value,
+        us_war_loss=get("us.war_loss"),
+        us_collapse_loss=get("us.collapse_loss"),
     )
-    return StructuralWorlds(japan=payoffs[0], korea=payoffs[1], holds=holds, model=model)
+    return StructuralWorlds(japan=payoffs[0], korea=payoffs[1], holds=holds, model=model, perception=perception)

@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from model.beliefs import OUTCOMES
 from model.config.schema import COUNTRIES
 from model.engine import BOUND_RULES
 from model.equilibria import PROFILES, equilibrium_set_label
 from model.gametypes import TYPE_LABELS
-from model.payoffs import COMPONENTS
+from model.payoffs import COMPONENTS, LEDGER
 from model.signature import tables
 from model.stats import Counts, Histogram, Moments
 
@@ -102,7 +103,7 @@ def build_dataset(chunk_stats: Mapping[str, Any], attrs: Mapping[str, Any], payo
             ),
             "japan_type": ("japan_type", list(TYPE_LABELS)),
             "korea_type": ("korea_type", list(TYPE_LABELS)),
-            "country": ("country", list(COUNTRIES)),
+            "player": ("player", list(COUNTRIES), {"long_name": "junior partner (a player of the 2x2 game)"}),
         },
         attrs=dict(attrs),
     )
@@ -145,7 +146,7 @@ def build_dataset(chunk_stats: Mapping[str, Any], attrs: Mapping[str, Any], payo
     )
     japan, korea = stats["payoff_japan"], stats["payoff_korea"]
     payoff = Moments(japan.count, np.stack([japan.mean, korea.mean]), np.stack([japan.m2, korea.m2]))
-    _mean(ds, "mean_payoff", ("country", "profile"), payoff, payoff_units, "mean payoff in each cell of the 2x2 game")
+    _mean(ds, "mean_payoff", ("player", "profile"), payoff, payoff_units, "mean payoff in each cell of the 2x2 game")
 
     korea_b = stats["korea_b_given_japan_b"]
     _add(
@@ -198,6 +199,7 @@ def build_dataset(chunk_stats: Mapping[str, Any], attrs: Mapping[str, Any], payo
 
 
 def _structural_variables(ds: xr.Dataset, stats: Mapping[str, Any]) -> None:
+    ds.coords["country"] = ("country", list(LEDGER), {"long_name": "whose burden: the two partners and the US"})
     ds.coords["component"] = ("component", list(BURDEN_COMPONENTS))
     ds.coords["quantile"] = ("quantile", list(QUANTILES))
     ds.coords["bound"] = ("bound", list(BOUND_RULES))
@@ -217,6 +219,23 @@ def _structural_variables(ds: xr.Dataset, stats: Mapping[str, Any]) -> None:
             PROBABILITY,
             f"probability {text} when Japan commits to B",
         )
+    ds.coords["outcome"] = ("outcome", list(OUTCOMES), {"long_name": "deterrence holds, the US intervenes, collapse"})
+    _mean(
+        ds,
+        "perceived_outcome",
+        ("player", "outcome"),
+        stats["perceived_outcome"],
+        PROBABILITY,
+        "the partner's own expected probability of each outcome of the play (docs/MODEL.md §3.5)",
+    )
+    _mean(
+        ds,
+        "miscalculation",
+        ("player",),
+        stats["miscalculation"],
+        PROBABILITY,
+        "probability that the outcome that happens is not the one the partner thought most likely",
+    )
     dims = ("country", "component")
     _mean(ds, "burden", dims, stats["burden"], USD, "expected burden under the selection rule")
     _mean(

@@ -14,11 +14,13 @@ from typing import Any
 import netCDF4
 import numpy as np
 
+from model.beliefs import expected_outcomes
 from model.config import LoadedConfig
+from model.config.schema import COUNTRIES
 from model.engine import ChunkPlan, draw_worlds, payoffs_of
 from model.equilibria import PROFILES, equilibrium_set_codes, solve_2x2
 from model.gametypes import TYPE_LABELS, player_types
-from model.payoffs import COMPONENTS
+from model.payoffs import COMPONENTS, LEDGER
 from model.selection import play_probabilities
 from model.signature import as_games
 
@@ -61,6 +63,12 @@ def world_records(loaded: LoadedConfig, k: int, n: int) -> dict[str, tuple[tuple
         )
         burden = np.moveaxis(worlds.expected_burden(weights), -1, 0)
         records["burden"] = (("world", "country", "component"), burden, "expected burden, USD bn")
+        if worlds.perception is not None:
+            records["perceived_outcome"] = (
+                ("world", "player", "outcome"),
+                np.moveaxis(expected_outcomes(worlds.perception, weights), -1, 0),
+                "each partner's own expected P(holds, US intervenes, collapse) of the play",
+            )
     return records
 
 
@@ -74,13 +82,15 @@ def write_samples(path: Path, loaded: LoadedConfig, keep: int, worlds_done: int)
         nc.createDimension("world", None)
         nc.createDimension("profile", 4)
         nc.createDimension("outcome", 3)
-        nc.createDimension("country", 2)
+        nc.createDimension("country", len(LEDGER))
         nc.createDimension("component", len(COMPONENTS) + 1)
+        nc.createDimension("player", len(COUNTRIES))
         nc.createDimension("type_label", len(TYPE_LABELS))
         _labels(nc, "profile", "profile", PROFILES)
         _labels(nc, "outcome", "outcome", ("deterrence_holds", "us_intervenes", "collapse"))
-        _labels(nc, "country", "country", ("japan", "korea"))
+        _labels(nc, "country", "country", LEDGER)
         _labels(nc, "component", "component", (*COMPONENTS, "total"))
+        _labels(nc, "player", "player", COUNTRIES)
         _labels(nc, "type_label", "game_type_label", TYPE_LABELS)
         nc.setncattr("config_hash", loaded.hash)
         nc.setncattr("seed", config.sampling.seed)

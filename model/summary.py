@@ -69,6 +69,20 @@ def summary_text(ds: xr.Dataset) -> str:
             f"  deterrence holds     {fmt_prob(ds, 'p_deterrence_holds')}",
             f"  US intervenes        {fmt_prob(ds, 'p_us_intervenes')}",
             f"  balance collapses    {fmt_prob(ds, 'p_collapse')}",
+        ]
+        if "perceived_outcome" in ds:
+            lines += ["", "What the partners expected of the play (probability, 95% CI)"]
+            for player in ds.player.values:
+                expected = ", ".join(
+                    f"{name} {fmt_prob(ds, 'perceived_outcome', player=player, outcome=outcome)}"
+                    for name, outcome in (("holds", "holds"), ("US", "us_intervenes"), ("collapse", "collapse"))
+                )
+                lines.append(f"  {player:<8} {expected}")
+            lines.append(
+                "  outcome not the one expected most likely: "
+                + ", ".join(f"{p} {fmt_prob(ds, 'miscalculation', player=p)}" for p in ds.player.values)
+            )
+        lines += [
             "",
             f"Burden, USD bn over {a.get('horizon_years', '?')} years   mean (95% CI)            VaR95      CVaR95",
         ]

@@ -29,6 +29,11 @@ def fixed_config(**overrides: float | str):
         "game.structural.delivery_efficiency": 0.5,
         "game.structural.ptrl_leverage": 2,
         "game.structural.us.offshore_balancing.threshold": 50,
+        "game.structural.us.war_loss": 2000,
+        "game.structural.us.collapse_loss": 1500,
+        "game.structural.us.offshore_balancing.ambiguity": 0,
+        "game.structural.beliefs.japan.resolve_spread": 0,
+        "game.structural.beliefs.korea.resolve_spread": 0,
     }
     values.update(overrides)
     sets = [f"{k}={v}" if not isinstance(v, str) else f'{k}="{v}"' for k, v in values.items()]
@@ -93,7 +98,29 @@ def test_drawdown_counts_for_deterrence_not_contribution() -> None:
     w = structural_worlds(config, draws, 1)
     # Deterrent +5 from the US-paid list, but E is unchanged: BP contribution 40 < 45.
     np.testing.assert_array_equal(w.intervenes[:, 0], [False, False, False, False])
-    assert w.burden[:, :, COMPONENTS.index("ptrl"), 0].sum() == 0.0
+    assert w.burden[:2, :, COMPONENTS.index("ptrl"), 0].sum() == 0.0  # the partners pay nothing
+    t = config.game.structural.horizon_years
+    np.testing.assert_allclose(w.burden[2, :, COMPONENTS.index("ptrl"), 0], t * 10)  # the US pays the list
+
+
+def test_us_ledger_world_by_hand() -> None:
+    """The US bears its deterrent and drawdown flows over the horizon, its war cost when it
+    intervenes and its loss when the balance collapses (docs/MODEL.md §3.6)."""
+    config, draws = fixed_config(
+        **{"policy.us_regime": "integrated_deterrence", "game.structural.us.integrated_deterrence.deterrent": 20}
+    )
+    w = structural_worlds(config, draws, 1)
+    t = config.game.structural.horizon_years
+    # Deterrent 30 + 20 + outlay: 110, 90, 70, 50 vs 80 -> BB, BP hold; threshold 0: the US comes in PB, PP.
+    np.testing.assert_array_equal(w.holds[:, 0], [True, True, False, False])
+    us = w.burden[2, :, :, 0]  # (profile, component)
+    np.testing.assert_allclose(us[:, COMPONENTS.index("defence")], t * 20)
+    np.testing.assert_allclose(us[:, COMPONENTS.index("retaliation")], 0.0)
+    np.testing.assert_allclose(us[:, COMPONENTS.index("war")], [0, 0, 2000, 2000])
+    np.testing.assert_allclose(us[:, COMPONENTS.index("collapse")], 0.0)
+    gb, gb_draws = fixed_config(**{"policy.us_regime": "grand_bargain"})
+    collapse = structural_worlds(gb, gb_draws, 1).burden[2, :, COMPONENTS.index("collapse"), 0]
+    np.testing.assert_allclose(collapse, [0, 1500, 1500, 1500])  # only BB deters (90 >= 80)
 
 
 @pytest.mark.parametrize("financing", ["none", "drawdown", "purl_pooled", "ptrl_japan", "full_pass_through"])

@@ -118,5 +118,11 @@ def test_every_scenario_runs_and_is_consistent(path: Path) -> None:
     assert total == pytest.approx(1.0, abs=1e-9)
     if ds.attrs["us_regime"] == "grand_bargain":
         assert float(ds.p_us_intervenes) == 0.0
+    partners = ds.burden.sel(country=["japan", "korea"])
     if ds.attrs["financing"] in ("none", "drawdown"):
-        assert float(ds.burden.sel(component="ptrl").max()) == 0.0
+        assert float(partners.sel(component="ptrl").max()) == 0.0
+    if ds.attrs["financing"] != "drawdown":
+        assert float(ds.burden.sel(country="us", component="ptrl")) == 0.0  # the US pays only a drawdown
+    perceived = ds.perceived_outcome.sum("outcome")
+    np.testing.assert_allclose(perceived, 1.0, atol=1e-9)
+    assert ((ds.miscalculation >= 0) & (ds.miscalculation <= 1)).all()

@@ -26,7 +26,7 @@ import xarray as xr
 from click.testing import CliRunner
 
 import model
-from model.config import ConfigError
+from model.config import ConfigError, load_config
 from model.execution import Execution
 from model.sensitivity import (
     WorldModel,
@@ -380,7 +380,8 @@ def test_cli_sensitivity_writes_every_method(cli: CliRunner, group: click.Group,
         "regime_map.csv",
     } <= tables
     with xr.open_dataset(path / "results.nc") as ds:
-        assert ds.sobol_total.dims == ("output", "input") and ds.sizes["input"] == 15
+        uncertain = [k for k, prior in load_config(BASELINE).priors().items() if not prior.is_fixed]
+        assert ds.sobol_total.dims == ("output", "input") and list(ds.input.values) == uncertain
         assert ds.map_p_collapse.shape == (3, 3)
         assert "tornado_japan_burden" in ds and "prim_p_collapse_lower" in ds
     page = (path / "study.html").read_text()

@@ -24,6 +24,8 @@ SHARED_KEYS = (
     "ptrl_leverage",
 )
 US_KEYS = ("deterrent", "threshold")
+US_LEDGER_KEYS = ("war_loss", "collapse_loss")
+BELIEF_KEYS = ("resolve_bias", "resolve_spread", "threshold_bias", "collapse_loss_bias")
 
 
 def ordinal_noise_key(player: str, profile: str) -> str:
@@ -74,4 +76,35 @@ def _structural_priors(structural: Any, us_regime: str) -> dict[str, Any]:
         for player in COUNTRIES:
             for profile in PROFILES:
                 priors[structural_noise_key(player, profile)] = noise
+    # Appended last, so that the lhs / sobol design columns of every earlier parameter
+    # stay where they were before beliefs and the US ledger existed (docs/MODEL.md §8).
+    for key in US_LEDGER_KEYS:
+        priors[f"game.structural.us.{key}"] = getattr(structural.us, key)
+    if us_regime != "grand_bargain":
+        priors[f"game.structural.us.{us_regime}.ambiguity"] = getattr(structural.us, us_regime).ambiguity
+    for country in COUNTRIES:
+        block = getattr(structural.beliefs, country)
+        for key in BELIEF_KEYS:
+            priors[belief_key(country, key)] = getattr(block, key)
     return priors
+
+
+def belief_key(player: str, key: str) -> str:
+    return f"game.structural.beliefs.{player}.{key}"
+
+
+def complete_information(config: Any) -> bool:
+    """True when, in every world, each partner knows China's resolve, the US threshold
+    and its own stakes exactly: no spread and no bias (docs/MODEL.md §3.5).
+
+    Always true in ordinal mode, which has no beliefs.
+    """
+    structural = config.game.structural
+    if config.game.mode != "structural" or structural is None:
+        return True
+    neutral = {"resolve_bias": 1.0, "resolve_spread": 0.0, "threshold_bias": 1.0, "collapse_loss_bias": 1.0}
+    priors = [(getattr(getattr(structural.beliefs, c), k), v) for c in COUNTRIES for k, v in neutral.items()]
+    regime = config.policy.us_regime
+    if regime != "grand_bargain":
+        priors.append((getattr(structural.us, regime).ambiguity, 0.0))
+    return all(prior.is_fixed and prior.value == value for prior, value in priors)

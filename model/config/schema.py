@@ -39,7 +39,7 @@ def _number_to_fixed(value: Any) -> Any:
 
 
 Prior = Annotated[Distribution, BeforeValidator(_number_to_fixed)]
-Finite = Annotated[float, Field(allow_inf_nan=False, strict=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 
 
@@ -79,6 +79,20 @@ def _nonnegative(value: Any) -> Any:
 
 def _unit_interval(value: Any) -> Any:
     return _check_range(value, 0.0, 1.0, "must lie in [0, 1]")
+
+
+def _positive(value: Any) -> Any:
+    low, high = support(value)
+    if not low > 0.0:
+        raise ValueError(f"must be positive: the prior's support [{low:g}, {high:g}] leaves (0, inf)")
+    return value
+
+
+MAX_SPREAD = 5.0  # log-sd: a belief spread over a factor of e**5 ~ 150 either way is no belief at all
+
+
+def _spread(value: Any) -> Any:
+    return _check_range(value, 0.0, MAX_SPREAD, "must lie in [0, 5] (a log-sd)")
 
 
 class Meta(Strict):
@@ -141,7 +155,7 @@ class OrdinalGame(Strict):
 
     japan: Table = PAPER_JAPAN
     korea: Table = PAPER_KOREA
-    noise_sd: Annotated[float, Field(ge=0.0, allow_inf_nan=False, strict=False)] = 0.0
+    noise_sd: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
     noise: OrdinalNoise = OrdinalNoise()
 
 
@@ -162,16 +176,73 @@ class CountryPriors(Strict):
 class USRegimePriors(Strict):
     deterrent: Prior = 0.0  # d_US, per year
     threshold: Prior = 0.0  # theta, per year
+    ambiguity: Prior = 0.0  # sigma_theta: log-sd of the partners' belief about theta (docs/MODEL.md §3.5)
 
-    @field_validator("*")
+    @field_validator("deterrent", "threshold")
+    @classmethod
+    def _nonneg(cls, value: Any) -> Any:
+        return _nonnegative(value)
+
+    @field_validator("ambiguity")
+    @classmethod
+    def _log_sd(cls, value: Any) -> Any:
+        return _spread(value)
+
+
+class USPriors(Strict):
+    """The US rule's parameters per regime, and the US ledger (docs/MODEL.md §3.3, §3.6)."""
+
+    integrated_deterrence: USRegimePriors = USRegimePriors()
+    offshore_balancing: USRegimePriors = USRegimePriors()
+    war_loss: Prior = 0.0  # W_US, total over the horizon: the US's cost of a war it joins
+    collapse_loss: Prior = 0.0  # L_US, total over the horizon: the US's loss if the balance collapses
+
+    @field_validator("war_loss", "collapse_loss")
     @classmethod
     def _nonneg(cls, value: Any) -> Any:
         return _nonnegative(value)
 
 
-class USPriors(Strict):
-    integrated_deterrence: USRegimePriors = USRegimePriors()
-    offshore_balancing: USRegimePriors = USRegimePriors()
+class PartnerBeliefs(Strict):
+    """What one partner believes inside a world (docs/MODEL.md §3.5); defaults: complete information."""
+
+    resolve_bias: Prior = 1.0  # beta_a: median perceived resolve / true resolve
+    resolve_spread: Prior = 0.0  # sigma_a: log-sd of the perceived resolve
+    threshold_bias: Prior = 1.0  # beta_theta: median perceived US threshold / true threshold
+    collapse_loss_bias: Prior = 1.0  # beta_L: perceived / true own collapse loss (the stakes)
+
+    @field_validator("resolve_bias", "threshold_bias", "collapse_loss_bias")
+    @classmethod
+    def _ratio(cls, value: Any) -> Any:
+        return _positive(value)
+
+    @field_validator("resolve_spread")
+    @classmethod
+    def _log_sd(cls, value: Any) -> Any:
+        return _spread(value)
+
+
+class Background(Strict):
+    """What both partners know of each threshold before their own intelligence arrives.
+
+    Only the prior's log-mean and log-sd are used; nothing here is sampled. Unset, a
+    threshold's background is the config's own prior for it, which changes when a
+    sweep fixes that prior: set it to keep the partners' knowledge fixed across sweeps.
+    """
+
+    china_resolve: Prior | None = None  # of a, USD bn per year
+    us_threshold: Prior | None = None  # of theta under the active US regime, USD bn per year
+
+    @field_validator("*")
+    @classmethod
+    def _nonneg(cls, value: Any) -> Any:
+        return value if value is None else _nonnegative(value)
+
+
+class Beliefs(Strict):
+    japan: PartnerBeliefs = PartnerBeliefs()
+    korea: PartnerBeliefs = PartnerBeliefs()
+    background: Background = Background()
 
 
 class PooledShares(Strict):
@@ -189,8 +260,8 @@ class PooledShares(Strict):
 class StructuralGame(Strict):
     """Payoffs derived from costs (DESIGN §4, docs/MODEL.md §3.2)."""
 
-    horizon_years: Annotated[float, Field(gt=0.0, le=100.0, allow_inf_nan=False, strict=False)] = 5.0
-    noise_sd: Annotated[float, Field(ge=0.0, allow_inf_nan=False, strict=False)] = 0.0
+    horizon_years: Annotated[float, Field(gt=0.0, le=100.0, allow_inf_nan=False)] = 5.0
+    noise_sd: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
     japan: CountryPriors
     korea: CountryPriors
     retaliation_dilution: Prior  # rho in [0, 1]
@@ -201,6 +272,7 @@ class StructuralGame(Strict):
     delivery_efficiency: Prior = 1.0  # kappa in [0, 1]
     ptrl_leverage: Prior = 1.0  # lambda >= 0
     us: USPriors = USPriors()
+    beliefs: Beliefs = Beliefs()
 
     @field_validator("retaliation_dilution", "delivery_efficiency")
     @classmethod

@@ -86,7 +86,7 @@ def game_table(run: RunData, tx: Text) -> Table:
         b.estimate(row, "played", tx("h_played"), *_value(ds, "played", profile=profile), 100, "%")
         b.estimate(row, "pure_ne", tx("h_pure_ne"), *_value(ds, "pure_ne", profile=profile), 100, "%")
         for country in ("japan", "korea"):
-            value, se = _value(ds, "mean_payoff", country=country, profile=profile)
+            value, se = _value(ds, "mean_payoff", player=country, profile=profile)
             if run.structural:
                 label = tx("h_burden", country=tx.country(country))
                 b.estimate(row, f"burden_{country}", label, -value, se, tx.money_scale, tx.money_unit)
