@@ -1,7 +1,10 @@
 """The ``offshore`` command line.
 
-Bad input (a config error, a bad option) prints one line and exits with status 2,
-leaving nothing behind; an interrupted run exits with 130 and can be resumed.
+Bad input (a config error, a bad option, a corrupt run directory) prints one line and
+exits with status 2, leaving nothing behind; an environment fault (disk, permissions,
+network) prints one line and exits with 1; an interrupted run exits with 130 and can
+be resumed. :class:`model.cli_support.OneLineGroup` guarantees the one line for every
+command.
 """
 
 from __future__ import annotations
@@ -11,13 +14,40 @@ from pathlib import Path
 import click
 import xarray as xr
 
-from model.cli_support import bad_input_fails, execution_from_options, fail, interrupted
-from model.config import ConfigError, load_config
+from model.cli_support import (
+    Count,
+    OneLineGroup,
+    PositiveFinite,
+    bad_input_fails,
+    execution_from_options,
+    fail,
+    interrupted,
+)
+from model.config import ConfigError, LoadedConfig, load_config
 from model.execution import BACKENDS
+from model.failures import EnvironmentFault
 from model.report import LANGS
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _not_a_file(path: Path, option: str) -> None:
+    """An output directory option must not name an existing non-directory."""
+    if path.exists() and not path.is_dir():
+        raise EnvironmentFault(f"{option}: {path}: exists and is not a directory")
+
+
+def _load_run_config(config: Path | None, samples: int | None, seed: int | None, overrides: tuple) -> LoadedConfig:
+    """The run's config with its overrides; errors name the option that caused them."""
+    extra = list(overrides)
+    labels = {}
+    for option, key, value in (("--samples", "sampling.samples", samples), ("--seed", "sampling.seed", seed)):
+        if value is not None:
+            assignment = f"{key}={int(value)}"
+            extra.append(assignment)
+            labels[assignment] = option
+    return load_config(config, extra, labels)
+
+
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="offshore")
 def main() -> None:
     """Monte Carlo risk model of the Japan-Korea burden-sharing dilemma over Taiwan."""
@@ -25,15 +55,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("config", required=False, type=click.Path(path_type=Path))
-@click.option("--samples", type=click.IntRange(min=1), help="Number of worlds (default: the config's).")
+@click.option("--samples", type=Count(minimum=1), help="Number of worlds (default: the config's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root random seed (default: the config's).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config key (repeatable).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers (default: all cores).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers (default and cap: all cores).")
+@click.option("--force-jobs", is_flag=True, help="Allow --jobs above the number of cores.")
 @click.option("--backend", type=click.Choice(BACKENDS), default="loky", show_default=True)
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Existing Dask scheduler (implies --backend dask).")
 @click.option(
     "--target-se",
-    type=click.FloatRange(min=0, min_open=True),
+    type=PositiveFinite(),
     help="Stop once headline standard errors are below this.",
 )
 @click.option(
@@ -51,6 +82,7 @@ def run(
     seed,
     overrides,
     jobs,
+    force_jobs,
     backend,
     scheduler,
     target_se,
@@ -64,18 +96,22 @@ def run(
 ):
     """Run CONFIG (default: the shipped baseline) and write runs/<run-id>/."""
     from model.runner import RunInterrupted, resume_run, start_run
-    from model.simulation import resolve
     from model.summary import summary_text
 
-    execution = execution_from_options(jobs, backend, scheduler, quiet, target_se)
+    execution = execution_from_options(jobs, backend, scheduler, quiet, target_se, force_jobs)
+    if not no_report:
+        _not_a_file(reports_dir, "--reports-dir")
     try:
         with bad_input_fails():
             if resume_dir is not None:
                 if config or samples or seed is not None or overrides:
                     fail("error: --resume takes the run directory only (its config is fixed)")
-                result = resume_run(resume_dir, execution)
+                source = click.get_current_context().get_parameter_source("keep_samples")
+                keep = keep_samples if source == click.core.ParameterSource.COMMANDLINE else None
+                result = resume_run(resume_dir, execution, keep_samples=keep, target_se_given=target_se is not None)
             else:
-                loaded = resolve(config, samples, seed, overrides)
+                _not_a_file(runs_dir, "--runs-dir")
+                loaded = _load_run_config(config, samples, seed, overrides)
                 result = start_run(loaded, execution, runs_dir, keep_samples)
     except RunInterrupted as exc:
         interrupted(f"interrupted: {exc.saved} batches of chunks saved; resume with: offshore run --resume {exc.path}")
@@ -117,8 +153,20 @@ def show(run_dir):
     results = run_dir / "results.nc"
     if not results.is_file():
         fail(f"error: {run_dir}: no results.nc (not a finished run directory)")
-    with xr.open_dataset(results) as ds:
-        click.echo(summary_text(ds.load()))
+    try:
+        with xr.open_dataset(results) as ds:
+            ds = ds.load()
+    except Exception as exc:  # noqa: BLE001 - netCDF/HDF5 raise many types on a damaged file
+        if isinstance(exc, PermissionError):
+            raise
+        fail(f"error: {results}: not a readable results file ({type(exc).__name__})")
+    if "played" not in ds:
+        fail(f"error: {results}: not an offshore results file (no 'played' estimates)")
+    try:
+        text = summary_text(ds)
+    except (KeyError, ValueError, IndexError, TypeError, AttributeError) as exc:
+        fail(f"error: {results}: incomplete results file ({type(exc).__name__}: {exc})")
+    click.echo(text)
     click.echo(str(run_dir))
 
 

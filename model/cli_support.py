@@ -1,25 +1,58 @@
-"""Pieces every ``offshore`` command shares: one-line failures and execution options."""
+"""Pieces every ``offshore`` command shares: one-line failures and execution options.
+
+:class:`OneLineGroup` is the top-level command group: whatever goes wrong in any
+command, including click's own parser errors, becomes one line on stderr, ``error:
+<file or option>: <key>: <message>``, with exit status 2 for bad input, 1 for an
+environment fault and 130 for Ctrl-C (see :mod:`model.failures`). Set
+``OFFSHORE_DEBUG=1`` to also see the traceback of an unexpected error.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import math
+import os
 import sys
+import traceback
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
+from model.checkpoints import CheckpointError
 from model.config import ConfigError
 from model.execution import Execution, default_jobs
+from model.failures import (
+    EXIT_BAD_INPUT,
+    EXIT_ENVIRONMENT,
+    EXIT_INTERRUPTED,
+    EnvironmentFault,
+    describe_os_error,
+)
 
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_ENVIRONMENT",
+    "EXIT_INTERRUPTED",
+    "Count",
+    "OneLineGroup",
+    "PositiveFinite",
+    "bad_input_fails",
+    "cap_jobs",
+    "execution_from_options",
+    "fail",
+    "interrupted",
+]
 
 
-def fail(message: str) -> NoReturn:
-    """Print ``message`` on one line to stderr and exit with status 2 (bad input)."""
-    click.echo(" ".join(str(message).split()), err=True)
-    sys.exit(EXIT_BAD_INPUT)
+def one_line(message: Any) -> str:
+    return " ".join(str(message).split())
+
+
+def fail(message: str, status: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print ``message`` on one line to stderr and exit with ``status`` (2: bad input)."""
+    click.echo(one_line(message), err=True)
+    sys.exit(status)
 
 
 @contextlib.contextmanager
@@ -35,21 +68,157 @@ def bad_input_fails() -> Iterator[None]:
 
 def interrupted(message: str) -> NoReturn:
     """Print how to resume an interrupted run and exit with status 130."""
-    click.echo(message, err=True)
+    click.echo(one_line(message), err=True)
     sys.exit(EXIT_INTERRUPTED)
 
 
+def usage_line(exc: click.UsageError) -> str:
+    """A click parser error as ``error: <option>: <message>``."""
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        hint = exc.param_hint
+        if hint is None and param is not None:
+            hint = "/".join(getattr(param, "opts", ()) or ()) or param.human_readable_name
+        if isinstance(hint, list | tuple):
+            hint = "/".join(hint)
+        hint = str(hint).replace("'", "") if hint else None
+        return one_line(f"error: {hint}: {exc.message}" if hint else f"error: {exc.message}")
+    where = exc.ctx.command_path if exc.ctx is not None else "offshore"
+    return one_line(f"error: {where}: {exc.format_message()} (see {where} --help)")
+
+
+def classify(exc: BaseException) -> tuple[int, str]:
+    """Exit status and one-line message for an exception that reached the top."""
+    if isinstance(exc, click.UsageError):
+        return EXIT_BAD_INPUT, usage_line(exc)
+    if isinstance(exc, KeyboardInterrupt | click.Abort):
+        return EXIT_INTERRUPTED, "interrupted"
+    if isinstance(exc, ConfigError):
+        return EXIT_BAD_INPUT, str(exc)
+    if isinstance(exc, CheckpointError):
+        return EXIT_BAD_INPUT, f"error: {exc}"
+    if isinstance(exc, EnvironmentFault):
+        return EXIT_ENVIRONMENT, f"error: {exc}"
+    if isinstance(exc, click.ClickException):
+        return exc.exit_code, f"error: {exc.format_message()}"
+    if isinstance(exc, OSError):
+        return EXIT_ENVIRONMENT, f"error: {describe_os_error(exc)}"
+    if isinstance(exc, MemoryError):
+        return EXIT_ENVIRONMENT, "error: out of memory"
+    if isinstance(exc, RecursionError):
+        return EXIT_BAD_INPUT, "error: input nested too deeply"
+    if isinstance(exc, ValueError):
+        return EXIT_BAD_INPUT, f"error: {exc}"
+    return EXIT_ENVIRONMENT, (
+        f"error: internal error: {type(exc).__name__}: {exc} (set OFFSHORE_DEBUG=1 for the traceback)"
+    )
+
+
+def _report(exc: BaseException) -> NoReturn:
+    status, message = classify(exc)
+    if os.environ.get("OFFSHORE_DEBUG") and status != EXIT_INTERRUPTED:
+        traceback.print_exception(exc, file=sys.stderr)
+    click.echo(one_line(message)[:2000], err=True)
+    sys.exit(status)
+
+
+class OneLineGroup(click.Group):
+    """A click group whose every failure is one line on stderr with a meaningful status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the top of the program: report, never trace
+            _report(exc)
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - group-level parser errors
+            _report(exc)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class Count(click.ParamType):
+    """A whole number >= ``minimum``; scientific notation (``1e6``) is accepted when exact."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int = 0) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip().replace("_", "")
+            try:
+                number = int(text)
+            except ValueError:
+                try:
+                    as_float = float(text)
+                except ValueError:
+                    self.fail(f"{value!r} is not a whole number", param, ctx)
+                if not (math.isfinite(as_float) and as_float.is_integer()):
+                    self.fail(f"{value!r} is not a whole number", param, ctx)
+                number = int(as_float)
+        if number < self.minimum:
+            self.fail(f"{number} is below the minimum of {self.minimum}", param, ctx)
+        return number
+
+
+class PositiveFinite(click.ParamType):
+    """A float > 0 that is neither NaN nor infinite."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, float) and math.isfinite(value) and value > 0:
+            return value
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not (math.isfinite(number) and number > 0):
+            self.fail(f"{value!r} must be a positive finite number", param, ctx)
+        return number
+
+
+def cap_jobs(jobs: int | None, force: bool = False) -> int:
+    """Workers to start: ``jobs`` (default all cores), at most the cores unless ``force``."""
+    cores = default_jobs()
+    if jobs is None:
+        return cores
+    return jobs if force else min(jobs, cores)
+
+
 def execution_from_options(
-    jobs: int | None, backend: str, scheduler: str | None, quiet: bool, target_se: float | None = None
+    jobs: int | None,
+    backend: str,
+    scheduler: str | None,
+    quiet: bool,
+    target_se: float | None = None,
+    force_jobs: bool = False,
 ) -> Execution:
     """The :class:`Execution` of the common ``--jobs/--backend/--scheduler/--quiet`` options.
 
     A scheduler address implies the dask backend; the progress bar shows only on a
-    terminal and without ``--quiet``.
+    terminal and without ``--quiet``; ``--jobs`` is capped at the machine's cores
+    unless ``force_jobs`` (a remote scheduler's workers are its own).
     """
     return Execution(
         backend="dask" if scheduler else backend,
-        jobs=jobs or default_jobs(),
+        jobs=cap_jobs(jobs, force_jobs or bool(scheduler)),
         scheduler=scheduler,
         progress=not quiet and sys.stderr.isatty(),
         target_se=target_se,

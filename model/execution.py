@@ -7,17 +7,22 @@ come back in chunk order and are merged in that order, so the floating-point res
 is the same whatever the backend or the number of jobs. A ``--target-se`` run checks
 precision only between batches, which keeps its stopping point independent of the
 number of workers too.
+
+Worker processes started here (loky, a local Dask cluster) watch the process that
+started them and exit when it dies (:mod:`model.workers`). Checkpoint files are
+:mod:`model.checkpoints`'s business; a run hands them in and out through
+:class:`RunState`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -25,29 +30,64 @@ from joblib import Parallel, delayed, parallel_config
 
 from model.config import LoadedConfig
 from model.engine import ChunkPlan, evaluate_chunk
-from model.stats import ChunkStats, merge_stats
+from model.stats import ChunkStats, Counts, Histogram, Moments, merge_stats
+from model.workers import EnvironmentFault, dask_worker_setup, loky_backend
 
 BACKENDS = ("loky", "threading", "sequential", "dask")
 BATCH_CHUNKS = 16  # chunks per batch: the unit of folding, checkpoints and precision checks
+SCHEDULER_TIMEOUT = 10.0  # seconds to reach a --scheduler before giving up
 
 
 @dataclass(frozen=True)
 class Execution:
-    """How to run: backend, jobs, progress, precision target and checkpoint hooks."""
+    """How to run, as the user asked: backend, jobs, progress and precision target."""
 
     backend: str = "sequential"
     jobs: int = 1
     scheduler: str | None = None
     progress: bool = False
     target_se: float | None = None
-    on_batch: Callable[[int, ChunkStats], None] | None = field(default=None, compare=False)
-    done: dict[int, ChunkStats] = field(default_factory=dict, compare=False, repr=False)  # by batch
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown backend {self.backend!r}; expected one of {', '.join(BACKENDS)}")
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")
+        if self.target_se is not None and not (np.isfinite(self.target_se) and self.target_se > 0):
+            raise ValueError("--target-se: must be a positive finite number")
+
+
+@dataclass
+class RunState:
+    """A run's progress, separate from the user's options.
+
+    Attributes
+    ----------
+    done : dict of int to ChunkStats
+        Batches folded by an earlier, interrupted invocation (verified checkpoints).
+    on_batch : callable, optional
+        Receives ``(b, stats)`` for each newly folded batch (writes its checkpoint).
+    """
+
+    done: Mapping[int, ChunkStats] = field(default_factory=dict)
+    on_batch: Callable[[int, ChunkStats], None] | None = None
+
+
+class NonFiniteResult(ValueError):
+    """A batch's statistics hold NaN or infinity: the config's values overflow float arithmetic.
+
+    Attributes
+    ----------
+    statistic : str
+        The first statistic with a non-finite value (e.g. ``burden``).
+    chunks : range
+        The chunks of the batch.
+    """
+
+    def __init__(self, statistic: str, chunks: range) -> None:
+        self.statistic = statistic
+        self.chunks = chunks
+        super().__init__(f"{statistic}: non-finite values in chunks {chunks.start}-{chunks.stop - 1}")
 
 
 @dataclass(frozen=True)
@@ -83,25 +123,69 @@ def headline_se(stats: ChunkStats) -> float:
 
 
 @contextlib.contextmanager
-def backend_context(execution: Execution) -> Iterator[tuple[str, int]]:
-    """Yield (joblib backend name, workers); for ``dask`` start or join the cluster."""
+def backend_context(execution: Execution) -> Iterator[tuple[Any, int]]:
+    """Yield (joblib backend, workers); for ``dask`` start or join the cluster.
+
+    The backend is a name, or for ``loky`` a backend whose workers exit when this
+    process dies. An unreachable scheduler is an :class:`EnvironmentFault` after
+    :data:`SCHEDULER_TIMEOUT` seconds; a malformed address a ``ValueError``.
+    """
+    if execution.backend == "loky":
+        yield loky_backend(), execution.jobs
+        return
     if execution.backend != "dask":
         yield execution.backend, execution.jobs
         return
+    from dask.distributed import Client, LocalCluster
+
+    with _quiet_dask():
+        if execution.scheduler:
+            client = _connect(execution.scheduler)
+            with client:
+                workers = max(len(client.scheduler_info().get("workers", {})), 1)
+                yield "dask", workers
+            return
+        with (
+            LocalCluster(
+                n_workers=execution.jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            client.run(dask_worker_setup, os.getpid())
+            yield "dask", execution.jobs
+
+
+def _connect(address: str) -> Any:
+    """A client of the scheduler at ``address``, or a one-line failure within the timeout."""
+    from dask.distributed import Client
+
     try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - dask is a core dependency
-        raise RuntimeError("the dask backend needs dask.distributed installed") from exc
-    if execution.scheduler:
-        with Client(execution.scheduler) as client:
-            workers = max(len(client.scheduler_info().get("workers", {})), 1)
-            yield "dask", workers
-        return
-    with (
-        LocalCluster(n_workers=execution.jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster),
-    ):
-        yield "dask", execution.jobs
+        return Client(address, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise EnvironmentFault(
+            f"--scheduler: {address}: cannot reach the scheduler within {SCHEDULER_TIMEOUT:g} s ({reason})"
+        ) from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"--scheduler: {address}: not a scheduler address ({exc})") from None
+
+
+@contextlib.contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Keep dask's own log lines (connection retries, shutdown noise) off the terminal."""
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _progress_bar(execution: Execution, total: int, initial: int):
@@ -123,15 +207,37 @@ def batches_of(plan: ChunkPlan) -> list[range]:
     return [range(b, min(b + BATCH_CHUNKS, plan.chunks)) for b in range(0, plan.chunks, BATCH_CHUNKS)]
 
 
-def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
+def finite_problem(stats: ChunkStats) -> str | None:
+    """The first statistic holding NaN or infinity, or ``None``."""
+    for name, acc in stats.items():
+        if isinstance(acc, Counts):
+            continue
+        arrays = (acc.mean, acc.m2) if isinstance(acc, Moments) else (acc.weights,)
+        if isinstance(acc, Histogram | Moments) and not all(np.all(np.isfinite(a)) for a in arrays):
+            return name
+    return None
+
+
+def _chunk(config: Any, priors: dict[str, Any], k: int, n: int) -> ChunkStats:
+    """One chunk, as :func:`model.engine.evaluate_chunk` (the indirection is for tests)."""
+    return evaluate_chunk(config, priors, k, n)
+
+
+def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | None = None) -> Outcome:
     """Evaluate every chunk of the run (or until ``target_se`` is met) and merge them.
 
     The fold is fixed: chunks are merged in order within their batch, and batches in
-    order; ``execution.done`` holds batches already folded (a resumed run), and
-    ``execution.on_batch`` receives each newly folded batch (checkpointing). All
+    order; ``state.done`` holds batches already folded (a resumed run), and
+    ``state.on_batch`` receives each newly folded batch (checkpointing). All
     remaining chunks stream through one joblib call, in order, so workers never wait
-    at batch boundaries.
+    at batch boundaries. No more workers are started than there are chunks to do.
+
+    Raises
+    ------
+    NonFiniteResult
+        When a newly folded batch holds NaN or infinity (before it is checkpointed).
     """
+    state = state or RunState()
     config = loaded.config
     priors = loaded.priors()
     plan = ChunkPlan(config.sampling.samples, config.sampling.chunk_size)
@@ -139,27 +245,30 @@ def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
     started = time.perf_counter()
     merged: ChunkStats | None = None
     stop_reason = "samples reached"
-    done = dict(execution.done)
+    done = state.done  # read one batch at a time: memory stays flat
     bar = _progress_bar(execution, plan.samples, sum(plan.size(k) for b in done for k in batches[b]))
     chunks_used = 0
     todo = [k for b, batch in enumerate(batches) if b not in done for k in batch]
+    if execution.scheduler is None:
+        execution = replace(execution, jobs=max(1, min(execution.jobs, len(todo))))
     try:
         with backend_context(execution) as (backend, jobs):
             with parallel_config(backend=backend, n_jobs=jobs):
                 results = iter(
-                    Parallel(return_as="generator")(
-                        delayed(evaluate_chunk)(config, priors, k, plan.size(k)) for k in todo
-                    )
+                    Parallel(return_as="generator")(delayed(_chunk)(config, priors, k, plan.size(k)) for k in todo)
                 )
                 for b, batch in enumerate(batches):
-                    folded = done.pop(b, None)  # a batch is dropped once merged: memory stays flat
+                    folded = done[b] if b in done else None
                     if folded is None:
                         for k in batch:
                             stats = next(results)
                             folded = stats if folded is None else merge_stats(folded, stats)
                             bar.update(plan.size(k))
-                        if execution.on_batch is not None:
-                            execution.on_batch(b, folded)
+                        bad = finite_problem(folded)
+                        if bad is not None:
+                            raise NonFiniteResult(bad, batch)
+                        if state.on_batch is not None:
+                            state.on_batch(b, folded)
                     merged = folded if merged is None else merge_stats(merged, folded)
                     chunks_used = batch.stop
                     if execution.target_se is not None and headline_se(merged) <= execution.target_se:
@@ -184,53 +293,3 @@ def run_chunks(loaded: LoadedConfig, execution: Execution) -> Outcome:
         stop_reason=stop_reason,
         wall_seconds=time.perf_counter() - started,
     )
-
-
-def batch_files(directory: Path) -> dict[int, Path]:
-    """Checkpointed batch files in ``directory``, by batch index."""
-    return {int(p.stem.split("-")[1]): p for p in sorted(directory.glob("batch-*.npz"))}
-
-
-def save_batch(directory: Path, b: int, stats: ChunkStats) -> None:
-    """Write one folded batch's statistics atomically (no pickles: arrays in .npz)."""
-    from model.stats import Counts, Histogram, Moments
-
-    arrays: dict[str, Any] = {}
-    for name, acc in stats.items():
-        if isinstance(acc, Counts):
-            arrays[f"{name}|counts|worlds"] = np.asarray(acc.worlds)
-            arrays[f"{name}|counts|counts"] = acc.counts
-        elif isinstance(acc, Moments):
-            arrays[f"{name}|moments|count"] = np.asarray(acc.count)
-            arrays[f"{name}|moments|mean"] = np.asarray(acc.mean)
-            arrays[f"{name}|moments|m2"] = np.asarray(acc.m2)
-        elif isinstance(acc, Histogram):
-            arrays[f"{name}|histogram|weights"] = acc.weights
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".batch-{b:06d}.npz.tmp"
-    with tmp.open("wb") as handle:
-        np.savez(handle, **arrays)
-    os.replace(tmp, directory / f"batch-{b:06d}.npz")
-
-
-def load_batch(path: Path) -> ChunkStats:
-    """Read a batch written by :func:`save_batch`."""
-    from model.stats import Counts, Histogram, Moments
-
-    parts: dict[str, dict[str, Any]] = {}
-    kinds: dict[str, str] = {}
-    with np.load(path, allow_pickle=False) as data:
-        for key in data.files:
-            name, kind, item = key.split("|")
-            kinds[name] = kind
-            parts.setdefault(name, {})[item] = data[key]
-    stats: ChunkStats = {}
-    for name, kind in kinds.items():
-        p = parts[name]
-        if kind == "counts":
-            stats[name] = Counts(int(p["worlds"]), p["counts"])
-        elif kind == "moments":
-            stats[name] = Moments(int(p["count"]), p["mean"], p["m2"])
-        else:
-            stats[name] = Histogram(p["weights"])
-    return stats

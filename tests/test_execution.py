@@ -15,8 +15,9 @@ import pytest
 import xarray as xr
 
 import model
+from model.checkpoints import RunIdentity, batch_files, load_verified, save_batch
 from model.engine import evaluate_chunk
-from model.execution import Execution, batch_files, load_batch, save_batch
+from model.execution import Execution
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.toml"
@@ -48,9 +49,10 @@ def test_identical_across_jobs_and_backends() -> None:
 def test_chunk_checkpoint_round_trip_is_exact(tmp_path: Path) -> None:
     loaded = model.load_config(BASELINE, SMALL)
     stats = evaluate_chunk(loaded.config, loaded.priors(), 3, 1000)
-    save_batch(tmp_path, 3, stats)
+    identity = RunIdentity.of(loaded.hash, 1, 100_000, 4096, 16)
+    save_batch(tmp_path, 3, stats, identity, range(48, 64), 1000)
     assert list(batch_files(tmp_path)) == [3]
-    back = load_batch(tmp_path / "batch-000003.npz")
+    back = load_verified(tmp_path / "batch-000003.npz", 3, identity, range(48, 64), 1000)
     assert back.keys() == stats.keys()
     for key, acc in stats.items():
         for field in vars(acc):

@@ -18,7 +18,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from model.config.errors import ConfigError
-from model.config.loader import apply_overrides, load_raw
+from model.config.limits import check_limits
+from model.config.loader import Sources, apply_overrides, load_raw_sourced, parse_override
 from model.config.parameters import parameter_priors
 from model.config.schema import COUNTRIES, FINANCING_REGIMES, US_REGIMES, Config
 
@@ -62,15 +63,26 @@ class LoadedConfig:
 
 
 def _tag_free_key(loc: tuple[Any, ...], data: Any) -> str:
-    """Dotted key from a pydantic error location, without union tags."""
+    """Dotted key from a pydantic error location, without union tags.
+
+    A discriminated union puts its tag (the ``dist`` value) right after the key of the
+    table it validates; it is dropped only there, so a beta prior's own ``beta`` key
+    still counts when an error is inside it.
+    """
     parts: list[str] = []
     node = data
+    entered = True  # just moved into ``node``: a union tag may follow
     for item in loc:
         text = str(item)
         if "[" in text or text.startswith("function-"):
             continue
-        if isinstance(node, Mapping) and node.get("dist") == text and text not in node:
+        if entered and isinstance(node, Mapping) and node.get("dist") == text:
+            entered = False
             continue  # discriminated-union tag, not a key the user wrote
+        if entered and text == "fixed" and isinstance(node, int | float) and not isinstance(node, bool):
+            entered = False
+            continue  # a bare number is a fixed prior
+        entered = True
         parts.append(text)
         if isinstance(node, Mapping):
             node = node.get(text)
@@ -99,16 +111,48 @@ def _message(error: Mapping[str, Any]) -> str:
     return message
 
 
-def validate_data(data: dict[str, Any], source: str, base_dir: Path) -> Config:
-    """Validate raw config data, raising :class:`ConfigError` for the first problem."""
+def _blame(key: str | None, source: str, sources: Sources | None) -> str:
+    """The file or option that set ``key`` (or everything under it), else ``source``.
+
+    When the values under ``key`` come from several places, the last layer wins (a
+    ``--set`` over the file, a child over its parent): it is the one that made the
+    combination wrong.
+    """
+    if not key or not sources:
+        return source
+    path = tuple(key.split("."))
+    owners = [owner for p, owner in sources.items() if p[: len(path)] == path or path[: len(p)] == p]
+    exact = [owner for p, owner in sources.items() if p[: len(path)] == path]
+    owners = exact or owners
+    if not owners:
+        return source
+    order = list(dict.fromkeys(sources.values()))  # layers in the order they were applied
+    return max(owners, key=order.index)
+
+
+def validate_data(data: dict[str, Any], source: str, base_dir: Path, sources: Sources | None = None) -> Config:
+    """Validate raw config data, raising :class:`ConfigError` for the first problem.
+
+    ``sources`` (key path -> file or option) lets an error be blamed on where the
+    offending value was written; by default everything is blamed on ``source``. After
+    the schema, :func:`model.config.limits.check_limits` checks that sampling the
+    config cannot overflow float arithmetic.
+    """
     try:
         config = Config.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise ConfigError(source, _tag_free_key(first["loc"], data) or None, _message(first) + more) from None
+        key = _tag_free_key(first["loc"], data) or None
+        raise ConfigError(_blame(key, source, sources), key, _message(first) + more) from None
+    except RecursionError:
+        raise ConfigError(source, None, "nested too deeply") from None
     _check_correlation_names(config, source)
+    try:
+        check_limits(config, source)
+    except ConfigError as exc:
+        raise ConfigError(_blame(exc.key, source, sources), exc.key, exc.message) from None
     return config
 
 
@@ -128,7 +172,11 @@ def _check_correlation_names(config: Config, source: str) -> None:
             )
 
 
-def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -> LoadedConfig:
+def load_config(
+    path: str | Path | None = None,
+    overrides: Iterable[str] = (),
+    labels: Mapping[str, str] | None = None,
+) -> LoadedConfig:
     """Load, merge and validate a config file.
 
     Parameters
@@ -137,21 +185,37 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
         TOML file; ``None`` means the shipped default ``configs/baseline.toml``.
     overrides : iterable of str
         ``KEY=VALUE`` assignments applied after ``extends`` (values are TOML literals).
+    labels : mapping of str to str, optional
+        How to name an override in errors (default ``--set``), e.g.
+        ``{"sampling.samples=100": "--samples"}``.
 
     Raises
     ------
     ConfigError
-        One-line description naming the file and the key.
+        One-line description naming the file (the ``extends`` parent, or the
+        ``--set`` option, that set the offending value) and the key.
     """
     file = Path(path) if path is not None else PACKAGE_CONFIGS / DEFAULT_CONFIG_NAME
     source = str(path) if path is not None else str(file)
+    top = str(file.resolve())
     try:
-        raw = load_raw(file)
+        raw, sources = load_raw_sourced(file)
     except ConfigError as exc:
-        if exc.source == str(file.resolve()):
+        if exc.source == top:
             raise ConfigError(source, exc.key, exc.message) from None
         raise
+    sources = {key: source if owner == top else owner for key, owner in sources.items()}
     overrides = list(overrides)
+    labels = labels or {}
+    for assignment in overrides:
+        label = labels.get(assignment, "--set")
+        try:
+            parts, _ = parse_override(assignment)
+        except ConfigError as exc:
+            raise ConfigError(label, exc.key, exc.message) from None
+        for key in [k for k in sources if k[: len(parts)] == tuple(parts)]:
+            del sources[key]  # the override replaces whatever the files had there
+        sources[tuple(parts)] = label
     data = apply_overrides(raw, overrides)
-    config = validate_data(data, source, file.resolve().parent)
+    config = validate_data(data, source, file.resolve().parent, sources)
     return LoadedConfig(config=config, source=source, base_dir=file.resolve().parent, data=data)
