@@ -94,10 +94,6 @@ class Perception:
     intervenes: np.ndarray
     collapses: np.ndarray
 
-    def stacked(self) -> np.ndarray:
-        """All three as one array (2, 3, 4, n), outcomes in :data:`OUTCOMES` order."""
-        return np.stack([self.holds, self.intervenes, self.collapses], axis=1)
-
 
 def reach_probability(
     outlay: np.ndarray,
