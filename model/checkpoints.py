@@ -20,13 +20,13 @@ import io
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from model.atomic import atomic_path
 from model.stats import ChunkStats, Counts, Histogram, Moments
 
 FORMAT = 1  # layout of the checkpoint file itself
@@ -168,16 +168,10 @@ def save_batch(directory: Path, b: int, stats: ChunkStats, identity: RunIdentity
     arrays[META_KEY] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
     directory.mkdir(parents=True, exist_ok=True)
     target = batch_path(directory, b)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as tmp, tmp.open("wb") as handle:
+        np.savez(handle, **arrays)
+        handle.flush()
+        os.fsync(handle.fileno())
     return target
 
 
