@@ -21,6 +21,11 @@ from model.config.parameters import complete_information
 from model.payoffs import structural_worlds
 from model.signature import best_response_gains
 
+try:
+    from tests.known_worlds import fixed_config
+except ModuleNotFoundError:  # pytest's default rootdir-relative import of tests/
+    from known_worlds import fixed_config
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "configs" / "baseline.toml"
 CHECKSUMS = json.loads((ROOT / "tests" / "data" / "complete_information_checksums.json").read_text())
@@ -147,34 +152,9 @@ def test_reach_probability_edges() -> None:
 
 
 def one_world(**overrides):
-    """The baseline with every prior fixed (spreads as given), one world."""
-    values = {
-        "game.structural.japan.balancing_cost": 40,
-        "game.structural.korea.balancing_cost": 20,
-        "game.structural.japan.retaliation": 30,
-        "game.structural.korea.retaliation": 10,
-        "game.structural.japan.war_loss": 500,
-        "game.structural.korea.war_loss": 400,
-        "game.structural.japan.collapse_loss": 800,
-        "game.structural.korea.collapse_loss": 450,
-        "game.structural.retaliation_dilution": 0.5,
-        "game.structural.taiwan_deterrent": 30,
-        "game.structural.china_resolve": 80,
-        "game.structural.ptrl_value": 10,
-        "game.structural.delivery_efficiency": 0.5,
-        "game.structural.ptrl_leverage": 2,
-        "game.structural.us.offshore_balancing.threshold": 50,
-        "game.structural.us.war_loss": 2000,
-        "game.structural.us.collapse_loss": 1500,
-        "game.structural.us.offshore_balancing.ambiguity": 0,
-        "game.structural.beliefs.japan.resolve_spread": 0.3,
-        "game.structural.beliefs.korea.resolve_spread": 0,
-    }
-    values.update(overrides)
-    sets = [f"{k}={v}" if not isinstance(v, str) else f'{k}="{v}"' for k, v in values.items()]
-    loaded = load_config(BASE, sets)
-    draws = {key: np.full(1, prior.value, dtype=float) for key, prior in loaded.priors().items()}
-    return loaded.config, draws
+    """The hand-checked world of tests/known_worlds.py, with Japan reading China's resolve
+    through log-noise 0.3 and Korea knowing it."""
+    return fixed_config(**{"game.structural.beliefs.japan.resolve_spread": 0.3, **overrides})
 
 
 def test_a_world_by_hand() -> None:

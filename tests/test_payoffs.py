@@ -10,37 +10,10 @@ from model.payoffs import COMPONENTS, financing_shares, structural_worlds
 
 BASE = "configs/baseline.toml"
 
-
-def fixed_config(**overrides: float | str):
-    """The baseline with every prior fixed, so one world is fully known."""
-    values = {
-        "game.structural.japan.balancing_cost": 40,
-        "game.structural.korea.balancing_cost": 20,
-        "game.structural.japan.retaliation": 30,
-        "game.structural.korea.retaliation": 10,
-        "game.structural.japan.war_loss": 500,
-        "game.structural.korea.war_loss": 400,
-        "game.structural.japan.collapse_loss": 800,
-        "game.structural.korea.collapse_loss": 450,
-        "game.structural.retaliation_dilution": 0.5,
-        "game.structural.taiwan_deterrent": 30,
-        "game.structural.china_resolve": 80,
-        "game.structural.ptrl_value": 10,
-        "game.structural.delivery_efficiency": 0.5,
-        "game.structural.ptrl_leverage": 2,
-        "game.structural.us.offshore_balancing.threshold": 50,
-        "game.structural.us.war_loss": 2000,
-        "game.structural.us.collapse_loss": 1500,
-        "game.structural.us.offshore_balancing.ambiguity": 0,
-        "game.structural.beliefs.japan.resolve_spread": 0,
-        "game.structural.beliefs.korea.resolve_spread": 0,
-    }
-    values.update(overrides)
-    sets = [f"{k}={v}" if not isinstance(v, str) else f'{k}="{v}"' for k, v in values.items()]
-    loaded = load_config(BASE, sets)
-    priors = loaded.priors()
-    draws = {key: np.full(1, prior.value, dtype=float) for key, prior in priors.items()}
-    return loaded.config, draws
+try:
+    from tests.known_worlds import fixed_config
+except ModuleNotFoundError:  # pytest's default rootdir-relative import of tests/
+    from known_worlds import fixed_config
 
 
 def test_offshore_balancing_world_by_hand() -> None:

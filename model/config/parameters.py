@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from model.config.schema import COUNTRIES
+from model.config.schema import COUNTRIES, PartnerBeliefs, USRegimePriors
 from model.distributions import parse_distribution
 from model.equilibria import PROFILES
 
@@ -93,6 +93,11 @@ def belief_key(player: str, key: str) -> str:
     return f"game.structural.beliefs.{player}.{key}"
 
 
+# The schema's defaults are complete information: biases fixed at 1, spreads at 0.
+_KNOWING_PARTNER = PartnerBeliefs()
+_CLEAR_US = USRegimePriors()
+
+
 def complete_information(config: Any) -> bool:
     """True when, in every world, each partner knows China's resolve, the US threshold
     and its own stakes exactly: no spread and no bias (docs/MODEL.md §3.5).
@@ -102,9 +107,9 @@ def complete_information(config: Any) -> bool:
     structural = config.game.structural
     if config.game.mode != "structural" or structural is None:
         return True
-    neutral = {"resolve_bias": 1.0, "resolve_spread": 0.0, "threshold_bias": 1.0, "collapse_loss_bias": 1.0}
-    priors = [(getattr(getattr(structural.beliefs, c), k), v) for c in COUNTRIES for k, v in neutral.items()]
+    beliefs = [getattr(structural.beliefs, c) for c in COUNTRIES]
+    pairs = [(getattr(b, k), getattr(_KNOWING_PARTNER, k)) for b in beliefs for k in BELIEF_KEYS]
     regime = config.policy.us_regime
     if regime != "grand_bargain":
-        priors.append((getattr(structural.us, regime).ambiguity, 0.0))
-    return all(prior.is_fixed and prior.value == value for prior, value in priors)
+        pairs.append((getattr(structural.us, regime).ambiguity, _CLEAR_US.ambiguity))
+    return all(prior.is_fixed and prior.value == default.value for prior, default in pairs)
