@@ -37,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import ndtr
 
-OUTCOMES = ("holds", "us_intervenes", "collapse")
+OUTCOMES = ("deterrence_holds", "us_intervenes", "collapse")
 """The three outcomes of a profile, in the order of every outcome axis."""
 
 QUADRATURE_POINTS = 4096

@@ -14,7 +14,7 @@ from typing import Any
 import netCDF4
 import numpy as np
 
-from model.beliefs import expected_outcomes
+from model.beliefs import OUTCOMES, expected_outcomes
 from model.config import LoadedConfig
 from model.config.schema import COUNTRIES
 from model.engine import ChunkPlan, draw_worlds, payoffs_of
@@ -81,13 +81,13 @@ def write_samples(path: Path, loaded: LoadedConfig, keep: int, worlds_done: int)
     with netCDF4.Dataset(path, "w", format="NETCDF4") as nc:
         nc.createDimension("world", None)
         nc.createDimension("profile", 4)
-        nc.createDimension("outcome", 3)
+        nc.createDimension("outcome", len(OUTCOMES))
         nc.createDimension("country", len(LEDGER))
         nc.createDimension("component", len(COMPONENTS) + 1)
         nc.createDimension("player", len(COUNTRIES))
         nc.createDimension("type_label", len(TYPE_LABELS))
         _labels(nc, "profile", "profile", PROFILES)
-        _labels(nc, "outcome", "outcome", ("deterrence_holds", "us_intervenes", "collapse"))
+        _labels(nc, "outcome", "outcome", OUTCOMES)
         _labels(nc, "country", "country", LEDGER)
         _labels(nc, "component", "component", (*COMPONENTS, "total"))
         _labels(nc, "player", "player", COUNTRIES)

@@ -75,7 +75,7 @@ def summary_text(ds: xr.Dataset) -> str:
             for player in ds.player.values:
                 expected = ", ".join(
                     f"{name} {fmt_prob(ds, 'perceived_outcome', player=player, outcome=outcome)}"
-                    for name, outcome in (("holds", "holds"), ("US", "us_intervenes"), ("collapse", "collapse"))
+                    for name, outcome in zip(("holds", "US", "collapse"), ds.outcome.values, strict=True)
                 )
                 lines.append(f"  {player:<8} {expected}")
             lines.append(
