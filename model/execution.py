@@ -162,8 +162,15 @@ def backend_context(execution: Execution) -> Iterator[tuple[Any, int]]:
 def _connect(address: str) -> Any:
     """A client of the scheduler at ``address``, or a one-line failure within the timeout."""
     from dask.distributed import Client
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
 
     try:
+        # Checked before a Client exists: a Client given a malformed address raises but
+        # stays registered as the process's default client, which xarray then finds.
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
         return Client(address, timeout=SCHEDULER_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__

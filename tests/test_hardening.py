@@ -374,3 +374,13 @@ def test_ctrl_c_to_the_process_group_prints_one_line(tmp_path: Path, backend: st
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and len(err.strip().splitlines()) == 1, err
     assert "resume with: offshore run --resume" in err
+
+
+def test_a_malformed_scheduler_leaves_no_default_client_behind(cli: CliRunner) -> None:
+    """A failed --scheduler must not leave a dask client that later runs (xarray) would find."""
+    from distributed.client import _get_global_client
+
+    one_line_failure(cli.invoke(main, ["run", "--scheduler", "not-an-address", str(PAPER)]), 2, "not-an-address")
+    assert _get_global_client() is None
+    result = cli.invoke(main, [*RUN, str(PAPER)])
+    assert result.exit_code == 0, result.output
