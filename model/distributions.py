@@ -20,6 +20,14 @@ Every family provides
 ``expected_value()``
     the analytic mean, in the parameter's unit. (It is not called ``mean`` because
     ``mean`` is a config key of the normal families.)
+``support()``
+    the smallest interval ``(low, high)`` that holds every value the family can
+    draw (infinite ends for unbounded families); config range checks use it.
+``reach()``
+    the interval a run of any size draws in practice: the support when bounded;
+    for unbounded families the value at :data:`TAIL_Z` standard deviations (normal,
+    lognormal in log space) or the ``1 - TAIL_P`` quantile (gamma). Overflow checks
+    use it.
 """
 
 from __future__ import annotations
@@ -62,6 +70,10 @@ __all__ = [
 
 #: Tolerance on the sum of categorical probabilities.
 PROBABILITY_SUM_TOLERANCE = 1e-9
+#: Standard deviations (normal, lognormal in log space) beyond which no run draws.
+TAIL_Z = 9.0
+#: Upper-tail probability beyond which no run draws (gamma).
+TAIL_P = 1e-19
 
 
 def _invalid(message: str) -> PydanticCustomError:
@@ -114,6 +126,14 @@ class _Family(BaseModel):
     def expected_value(self) -> float:  # pragma: no cover
         raise NotImplementedError
 
+    def support(self) -> tuple[float, float]:
+        """Bounded families on ``[min, max]`` say so here; others override."""
+        return (self.min, self.max)  # type: ignore[attr-defined]
+
+    def reach(self) -> tuple[float, float]:
+        """The values a run draws in practice; the support unless the family is unbounded."""
+        return self.support()
+
 
 class Fixed(_Family):
     """A constant ``value``."""
@@ -135,6 +155,9 @@ class Fixed(_Family):
 
     def expected_value(self) -> float:
         return self.value
+
+    def support(self) -> tuple[float, float]:
+        return (self.value, self.value)
 
 
 class Uniform(_Family):
@@ -183,6 +206,12 @@ class Normal(_Family):
 
     def expected_value(self) -> float:
         return self.mean
+
+    def support(self) -> tuple[float, float]:
+        return (-math.inf, math.inf)
+
+    def reach(self) -> tuple[float, float]:
+        return (self.mean - TAIL_Z * self.sd, self.mean + TAIL_Z * self.sd)
 
 
 class TruncNormal(_Family):
@@ -242,6 +271,13 @@ class LogNormal(_Family):
 
     def expected_value(self) -> float:
         return self.median * math.exp(0.5 * self.sigma**2)
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+    def reach(self) -> tuple[float, float]:
+        log_top = math.log(self.median) + TAIL_Z * self.sigma
+        return (0.0, math.exp(log_top) if log_top < 700 else math.inf)
 
 
 def _scaled_beta_sample(rng: np.random.Generator, n: int, a: float, b: float, lo: float, hi: float) -> np.ndarray:
@@ -384,6 +420,14 @@ class Gamma(_Family):
     def expected_value(self) -> float:
         return self.shape * self.scale
 
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+    def reach(self) -> tuple[float, float]:
+        with np.errstate(all="ignore"):
+            top = self.scale * float(scipy.special.gammainccinv(self.shape, TAIL_P))
+        return (0.0, top if math.isfinite(top) else math.inf)
+
 
 def _step_ppf(u: np.ndarray, support: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
     """Generalised inverse ``inf{x : F(x) >= u}`` of a discrete CDF.
@@ -433,6 +477,9 @@ class Categorical(_Family):
 
     def expected_value(self) -> float:
         return float(np.dot(self._support, self._weights))
+
+    def support(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
 
 
 def _read_csv_column(path: Path, display: str, column: str) -> np.ndarray:
@@ -507,6 +554,9 @@ class Empirical(_Family):
 
     def expected_value(self) -> float:
         return float(self._data.mean())
+
+    def support(self) -> tuple[float, float]:
+        return (float(self._data[0]), float(self._data[-1]))  # the data are sorted
 
 
 Distribution = Annotated[

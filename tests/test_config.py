@@ -198,3 +198,19 @@ def test_sobol_needs_power_of_two_chunks(tmp_path: Path) -> None:
     path = write(tmp_path, BASE)
     with pytest.raises(ConfigError, match="sampling: chunk_size must be a power of two"):
         load_config(path, ["sampling.sampler=sobol", "sampling.chunk_size=1000"])
+
+
+def test_an_empirical_prior_on_a_bounded_key_is_checked_against_its_data(tmp_path: Path) -> None:
+    """The family reports its own support, so a bounded key checks an empirical prior's
+    data range like any other prior's: one-line error when it leaves [0, 1], fine inside."""
+    from model.config import ConfigError, load_config
+
+    baseline = Path(__file__).resolve().parents[1] / "configs" / "baseline.toml"
+    for values, ok in (([0.2, 0.5, 0.9], True), ([0.2, 1.5], False)):
+        (tmp_path / "rho.csv").write_text("rho\n" + "\n".join(map(str, values)) + "\n")
+        prior = f'{{dist="empirical", file="{tmp_path / "rho.csv"}", column="rho", unit="fraction", source="test"}}'
+        if ok:
+            load_config(baseline, [f"game.structural.retaliation_dilution={prior}"])
+        else:
+            with pytest.raises(ConfigError, match=r"retaliation_dilution: must lie in \[0, 1\]"):
+                load_config(baseline, [f"game.structural.retaliation_dilution={prior}"])

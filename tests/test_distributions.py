@@ -164,6 +164,36 @@ def test_sample_shape_dtype_and_reproducibility(case: Case, empirical_dir: Path)
     assert dist.sample(np.random.default_rng(7), 0).shape == (0,)
 
 
+def reference_support(case: Case) -> tuple[float, float]:
+    if case.dist == "fixed":
+        return case.config["value"], case.config["value"]
+    if case.dist == "empirical":
+        return float(EMPIRICAL_DATA.min()), float(EMPIRICAL_DATA.max())
+    low, high = case.reference().support()
+    return float(low), float(high)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_each_family_owns_its_support_and_reach(case: Case, empirical_dir: Path) -> None:
+    """support() is scipy's support of the same distribution (the data range for an
+    empirical one); reach() lies inside it, equals it when bounded, and holds every
+    draw and every quantile the samplers can ask for."""
+    dist = build(case, empirical_dir)
+    low, high = dist.support()
+    ref_low, ref_high = reference_support(case)
+    if case.dist == "categorical":  # scipy's rv_discrete reports its zero-probability values too
+        ref_low, ref_high = min(case.config["values"]), max(case.config["values"])
+    assert (low, high) == pytest.approx((ref_low, ref_high))
+    reach_low, reach_high = dist.reach()
+    assert low <= reach_low <= reach_high <= high
+    if np.isfinite(low) and np.isfinite(high):
+        assert (reach_low, reach_high) == (low, high)
+    else:
+        assert np.isfinite(reach_low) and np.isfinite(reach_high)
+    values = np.concatenate([dist.sample(np.random.default_rng(3), 20_000), dist.ppf(np.array([2.0**-53, 1 - 2.0**-53]))])
+    assert reach_low <= values.min() and values.max() <= reach_high
+
+
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_sample_mean_matches_analytic_mean(case: Case, empirical_dir: Path) -> None:
     dist = build(case, empirical_dir)

@@ -8,9 +8,8 @@ config, checks that sampling it cannot overflow:
   of two such values times a horizon of at most 100 years, so they stay below 1e27,
   their squares below 1e54 and sums of squares over :data:`MAX_SAMPLES` worlds below
   1e65: far inside float64 (1.8e308) and far beyond any meaningful USD bn figure;
-* a prior's reach is its support when bounded; for unbounded families it is the
-  value at :data:`TAIL_Z` standard deviations (normal, lognormal in log space) or the
-  ``1 - TAIL_P`` quantile (gamma), beyond anything a run of any size draws;
+* a prior's reach (each family's ``reach()``, :mod:`model.distributions`) is its
+  support when bounded, and beyond anything a run of any size draws otherwise;
 * each prior is probed at the extreme uniforms the samplers use and with a few
   direct draws, all of which must be finite;
 * the number of worlds is at most :data:`MAX_SAMPLES` and of chunks at most
@@ -28,44 +27,17 @@ import numpy as np
 from pydantic import BaseModel
 
 from model.config.errors import ConfigError
+from model.distributions import TAIL_Z
 
 MAX_ABS_VALUE = 1e12
 MAX_SAMPLES = 10**11
 MAX_CHUNKS = 2**22
-TAIL_Z = 9.0
-TAIL_P = 1e-19
 PROBE_U = np.array([2.0**-53, 0.5, 1.0 - 2.0**-53])  # the samplers clip uniforms into this range
 PROBE_DRAWS = 64
 
 
 def _is_prior(value: Any) -> bool:
     return isinstance(value, BaseModel) and isinstance(getattr(value, "dist", None), str) and hasattr(value, "ppf")
-
-
-def reach(prior: Any) -> tuple[float, float]:
-    """The smallest and largest value ``prior`` can draw in practice (see module docstring)."""
-    name = prior.dist
-    if name == "fixed":
-        return (prior.value, prior.value)
-    if name == "normal":
-        return (prior.mean - TAIL_Z * prior.sd, prior.mean + TAIL_Z * prior.sd)
-    if name == "lognormal":
-        log_top = math.log(prior.median) + TAIL_Z * prior.sigma
-        return (0.0, math.exp(log_top) if log_top < 700 else math.inf)
-    if name == "gamma":
-        import scipy.special
-
-        with np.errstate(all="ignore"):
-            top = prior.scale * float(scipy.special.gammainccinv(prior.shape, TAIL_P))
-        return (0.0, top if math.isfinite(top) else math.inf)
-    if name == "categorical":
-        return (min(prior.values), max(prior.values))
-    if name == "empirical":
-        data = prior.data
-        return (float(data.min()), float(data.max()))
-    if hasattr(prior, "min") and hasattr(prior, "max"):
-        return (prior.min, prior.max)
-    return (-math.inf, math.inf)
 
 
 def _check_number(source: str, key: str, value: float, limit: float = MAX_ABS_VALUE) -> None:
@@ -83,7 +55,7 @@ def check_prior(source: str, key: str, prior: Any) -> None:
             for item in value:
                 if isinstance(item, float):
                     _check_number(source, key, item)
-    low, high = reach(prior)
+    low, high = prior.reach()
     if not (abs(low) <= MAX_ABS_VALUE and abs(high) <= MAX_ABS_VALUE):
         raise ConfigError(
             source,

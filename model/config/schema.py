@@ -49,25 +49,8 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)
 
 
-def support(dist: Any) -> tuple[float, float]:
-    """Smallest interval that holds every value ``dist`` can draw."""
-    name = dist.dist
-    if name == "fixed":
-        return (dist.value, dist.value)
-    if name in ("uniform", "truncnormal", "pert", "triangular", "beta"):
-        return (dist.min, dist.max)
-    if name in ("lognormal", "gamma"):
-        return (0.0, math.inf)
-    if name == "categorical":
-        return (min(dist.values), max(dist.values))
-    if name == "empirical":
-        values = np.asarray(dist.values_array())
-        return (float(values.min()), float(values.max()))
-    return (-math.inf, math.inf)  # normal
-
-
 def _check_range(value: Any, lo: float, hi: float, what: str) -> Any:
-    low, high = support(value)
+    low, high = value.support()
     if low < lo or high > hi:
         raise ValueError(f"{what}: the prior's support [{low:g}, {high:g}] leaves [{lo:g}, {hi:g}]")
     return value
@@ -82,7 +65,7 @@ def _unit_interval(value: Any) -> Any:
 
 
 def _positive(value: Any) -> Any:
-    low, high = support(value)
+    low, high = value.support()
     if not low > 0.0:
         raise ValueError(f"must be positive: the prior's support [{low:g}, {high:g}] leaves (0, inf)")
     return value
