@@ -190,7 +190,8 @@ def test_each_family_owns_its_support_and_reach(case: Case, empirical_dir: Path)
         assert (reach_low, reach_high) == (low, high)
     else:
         assert np.isfinite(reach_low) and np.isfinite(reach_high)
-    values = np.concatenate([dist.sample(np.random.default_rng(3), 20_000), dist.ppf(np.array([2.0**-53, 1 - 2.0**-53]))])
+    extremes = dist.ppf(np.array([2.0**-53, 1 - 2.0**-53]))
+    values = np.concatenate([dist.sample(np.random.default_rng(3), 20_000), extremes])
     assert reach_low <= values.min() and values.max() <= reach_high
 
 
