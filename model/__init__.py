@@ -19,7 +19,7 @@ __all__ = ["PROFILES", "ConfigError", "load_config", "simulate", "solve_2x2"]
 _EXPORTS = {
     "ConfigError": "model.config",
     "load_config": "model.config",
-    "PROFILES": "model.equilibria",
+    "PROFILES": "model.constants",
     "solve_2x2": "model.equilibria",
     "simulate": "model.simulation",
 }

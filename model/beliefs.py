@@ -37,9 +37,6 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import ndtr
 
-OUTCOMES = ("deterrence_holds", "us_intervenes", "collapse")
-"""The three outcomes of a profile, in the order of every outcome axis."""
-
 QUADRATURE_POINTS = 4096
 
 

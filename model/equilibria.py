@@ -66,6 +66,8 @@ from itertools import product
 import numpy as np
 from numpy.typing import ArrayLike
 
+from model.constants import PROFILES
+
 __all__ = [
     "PROFILES",
     "SET_BITS",
@@ -75,9 +77,6 @@ __all__ = [
     "equilibrium_set_label",
     "solve_2x2",
 ]
-
-PROFILES: tuple[str, ...] = ("BB", "BP", "PB", "PP")
-"""Strategy profiles in C order of the trailing (2, 2) axes, Japan's strategy first."""
 
 SET_BITS: dict[str, int] = {"BB": 1, "BP": 2, "PB": 4, "PP": 8, "mixed": 16, "continuum": 32}
 """Bit of each element of an equilibrium-set code (see :func:`equilibrium_set_codes`)."""

@@ -19,13 +19,8 @@ from model.config.parameters import (
     ordinal_noise_key,
     structural_noise_key,
 )
-from model.config.schema import COUNTRIES, Config, Policy
-from model.equilibria import PROFILES
-
-COMPONENTS = ("defence", "retaliation", "ptrl", "war", "collapse")
-"""Burden components, in the order of the last axis of :attr:`StructuralWorlds.burden`."""
-LEDGER = (*COUNTRIES, "us")
-"""Whose burden is counted: the two partners (the players) and the United States (a rule)."""
+from model.config.schema import Config, Policy
+from model.constants import COMPONENTS, COUNTRIES, LEDGER, PROFILES
 
 # Which partner balances in each profile (BB, BP, PB, PP).
 _JAPAN_BALANCES = np.array([1.0, 1.0, 0.0, 0.0])

@@ -12,19 +12,16 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from model.beliefs import OUTCOMES
-from model.config.schema import COUNTRIES
+import model.accessor  # noqa: F401 - registers ds.offshore on every results Dataset
+from model.constants import BURDEN_COMPONENTS, COUNTRIES, LEDGER, OUTCOMES, PROFILES, Z95
 from model.engine import BOUND_RULES
-from model.equilibria import PROFILES, equilibrium_set_label
+from model.equilibria import equilibrium_set_label
 from model.gametypes import TYPE_LABELS
-from model.payoffs import COMPONENTS, LEDGER
 from model.signature import tables
 from model.stats import Counts, Histogram, Moments
 
-BURDEN_COMPONENTS = (*COMPONENTS, "total")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 TAIL_LEVEL = 0.95
-Z95 = 1.959963984540054
 # Equilibrium sets of generic (tie-free) 2x2 games, always listed even when not seen.
 GENERIC_SETS = (1, 2, 4, 8, 1 | 8 | 16, 2 | 4 | 16, 16)
 PROBABILITY = "1"
@@ -50,11 +47,7 @@ def _mean(ds, name, dims, moments: Moments, units: str, long_name: str) -> None:
 
 def moments_of_histogram(counts: np.ndarray, values: np.ndarray) -> Moments:
     """Moments of a per-world quantity that takes ``values[code]`` in ``counts[code]`` worlds."""
-    n = int(counts.sum())
-    weights = counts.reshape(-1, *([1] * (values.ndim - 1))).astype(float)
-    mean = (weights * values).sum(axis=0) / max(n, 1)
-    m2 = (weights * (values - mean) ** 2).sum(axis=0)
-    return Moments(n, mean, m2)
+    return Moments.of_histogram(counts, values)
 
 
 def discrete_statistics(signature: Counts) -> dict[str, Any]:

@@ -14,13 +14,12 @@ from typing import Any
 import netCDF4
 import numpy as np
 
-from model.beliefs import OUTCOMES, expected_outcomes
+from model.beliefs import expected_outcomes
 from model.config import LoadedConfig
-from model.config.schema import COUNTRIES
+from model.constants import COMPONENTS, COUNTRIES, LEDGER, OUTCOMES, PROFILES
 from model.engine import ChunkPlan, draw_worlds, payoffs_of
-from model.equilibria import PROFILES, equilibrium_set_codes, solve_2x2
+from model.equilibria import equilibrium_set_codes, solve_2x2
 from model.gametypes import TYPE_LABELS, player_types
-from model.payoffs import COMPONENTS, LEDGER
 from model.selection import play_probabilities
 from model.signature import as_games
 

@@ -5,24 +5,40 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-Z95 = 1.959963984540054
+from model.accessor import Estimate
+from model.constants import Z95  # noqa: F401 - re-exported for older imports
+from model.outputs import HEADLINE, OUTPUTS
 
 
-def interval(ds: xr.Dataset, name: str, **index: object) -> tuple[float, float, float]:
-    """Estimate and 95 % normal interval of ``name`` at ``index``."""
-    value = float(ds[name].sel(index)) if index else float(ds[name])
-    se = float(ds[f"{name}_se"].sel(index)) if index else float(ds[f"{name}_se"])
-    return value, value - Z95 * se, value + Z95 * se
+def _prob(estimate: Estimate) -> str:
+    return f"{estimate.value:6.3f}  [{estimate.low:.3f}, {estimate.high:.3f}]"
+
+
+def _money(estimate: Estimate) -> str:
+    return f"{estimate.value:8.1f}  [{estimate.low:.1f}, {estimate.high:.1f}]"
 
 
 def fmt_prob(ds: xr.Dataset, name: str, **index: object) -> str:
-    value, lo, hi = interval(ds, name, **index)
-    return f"{value:6.3f}  [{max(lo, 0.0):.3f}, {min(hi, 1.0):.3f}]"
+    """A probability and its 95 % interval (clipped to [0, 1])."""
+    e = ds.offshore.estimate(name, **index)
+    return _prob(Estimate.of(e.value, e.se, probability=True))
 
 
 def fmt_money(ds: xr.Dataset, name: str, **index: object) -> str:
-    value, lo, hi = interval(ds, name, **index)
-    return f"{value:8.1f}  [{lo:.1f}, {hi:.1f}]"
+    """An amount in USD bn and its 95 % interval."""
+    return _money(ds.offshore.estimate(name, **index))
+
+
+def headline_lines(ds: xr.Dataset) -> list[str]:
+    """One line per registered headline output the run holds (:data:`model.outputs.HEADLINE`)."""
+    lines = []
+    for name in HEADLINE:
+        out = OUTPUTS[name]
+        if ds.offshore.has(name):
+            estimate = ds.offshore.of(out)
+            text = _prob(estimate) if out.is_probability else _money(estimate)
+            lines.append(f"  {out.label['en']:<44}{text}")
+    return lines
 
 
 def summary_text(ds: xr.Dataset) -> str:
@@ -34,6 +50,9 @@ def summary_text(ds: xr.Dataset) -> str:
         f"config {a.get('config_hash')}",
         f"mode {a.get('mode')} | selection rule {a.get('selection_rule')}"
         + (f" | US regime {a['us_regime']} | financing {a['financing']}" if "us_regime" in a else ""),
+        "",
+        "Headline (95% CI)",
+        *headline_lines(ds),
         "",
         "Profile (Japan, Korea)   played (95% CI)           pure equilibrium (95% CI)",
     ]

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from model.config import load_config
-from model.payoffs import COMPONENTS, financing_shares, structural_worlds
+from model.constants import COMPONENTS
+from model.payoffs import financing_shares, structural_worlds
 
 BASE = "configs/baseline.toml"
 

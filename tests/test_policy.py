@@ -9,8 +9,8 @@ import pytest
 
 import model
 from model.config import load_config
+from model.constants import COMPONENTS
 from model.engine import draw_worlds, payoffs_of
-from model.payoffs import COMPONENTS
 from model.signature import best_response_gains
 
 ROOT = Path(__file__).resolve().parents[1]

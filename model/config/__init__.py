@@ -21,7 +21,8 @@ from model.config.errors import ConfigError
 from model.config.limits import check_limits
 from model.config.loader import Sources, apply_overrides, load_raw_sourced, parse_override
 from model.config.parameters import parameter_priors
-from model.config.schema import COUNTRIES, FINANCING_REGIMES, US_REGIMES, Config
+from model.config.schema import FINANCING_REGIMES, US_REGIMES, Config
+from model.constants import COUNTRIES
 
 __all__ = [
     "COUNTRIES",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from model.config.schema import COUNTRIES, PartnerBeliefs, USRegimePriors
+from model.config.schema import PartnerBeliefs, USRegimePriors
+from model.constants import COUNTRIES, PROFILES
 from model.distributions import parse_distribution
-from model.equilibria import PROFILES
 
 COUNTRY_KEYS = ("balancing_cost", "retaliation", "war_loss", "collapse_loss")
 SHARED_KEYS = (

@@ -25,7 +25,6 @@ from model.selection import RULES
 
 US_REGIMES = ("integrated_deterrence", "offshore_balancing", "grand_bargain")
 FINANCING_REGIMES = ("none", "drawdown", "purl_pooled", "ptrl_japan", "full_pass_through")
-COUNTRIES = ("japan", "korea")
 
 PAPER_JAPAN = [[3.0, 1.0], [4.0, 2.0]]  # rows: Japan B, P; columns: Korea B, P
 PAPER_KOREA = [[3.0, 4.0], [1.0, 2.0]]

@@ -1,0 +1,71 @@
+"""``ds.offshore``: read estimates from a results Dataset by name, with their errors.
+
+>>> import model
+>>> ds = model.simulate("configs/baseline.toml", n_samples=20_000)  # doctest: +SKIP
+>>> ds.offshore.estimate("p_collapse")  # doctest: +SKIP
+Estimate(value=0.73, se=0.003, low=0.724, high=0.736)
+>>> ds.offshore.estimate("burden", country="us", component="total")  # doctest: +SKIP
+
+A name is a registered output (:mod:`model.outputs`) or any estimate variable of the
+Dataset with a selection; every estimate ``x`` has its standard error in ``x_se``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import xarray as xr
+
+from model.constants import Z95
+from model.outputs import OUTPUTS, Output
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A Monte Carlo estimate, its standard error and its 95 % normal interval.
+
+    Probabilities' intervals are clipped to [0, 1]; a deterministic quantity (se 0)
+    has an interval of width 0.
+    """
+
+    value: float
+    se: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, value: float, se: float, probability: bool = False) -> Estimate:
+        low, high = value - Z95 * se, value + Z95 * se
+        if probability:
+            low, high = max(low, 0.0), min(high, 1.0)
+        return cls(value, se, low, high)
+
+
+@xr.register_dataset_accessor("offshore")
+class OffshoreAccessor:
+    """Estimates of an offshore results Dataset, by registered output or variable name."""
+
+    def __init__(self, ds: xr.Dataset) -> None:
+        self._ds = ds
+
+    def has(self, name: str) -> bool:
+        """Whether the Dataset holds the registered output or variable ``name``."""
+        target = OUTPUTS[name].variable if name in OUTPUTS else name
+        return target in self._ds and f"{target}_se" in self._ds
+
+    def estimate(self, name: str, **index: object) -> Estimate:
+        """The estimate of registered output ``name``, or of variable ``name`` at ``index``."""
+        if name in OUTPUTS and name not in self._ds:
+            out = OUTPUTS[name]
+            return self._read(out.variable, dict(out.index), out.is_probability)
+        probability = self._ds[name].attrs.get("units") == "1"
+        return self._read(name, index, probability)
+
+    def of(self, out: Output) -> Estimate:
+        """The estimate of a registered output."""
+        return self._read(out.variable, dict(out.index), out.is_probability)
+
+    def _read(self, variable: str, index: dict, probability: bool) -> Estimate:
+        value = self._ds[variable].sel(index) if index else self._ds[variable]
+        se = self._ds[f"{variable}_se"].sel(index) if index else self._ds[f"{variable}_se"]
+        return Estimate.of(float(value), float(se), probability)
