@@ -12,33 +12,9 @@ Dataset with a selection; every estimate ``x`` has its standard error in ``x_se`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import xarray as xr
 
-from model.constants import Z95
-from model.outputs import OUTPUTS, Output
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A Monte Carlo estimate, its standard error and its 95 % normal interval.
-
-    Probabilities' intervals are clipped to [0, 1]; a deterministic quantity (se 0)
-    has an interval of width 0.
-    """
-
-    value: float
-    se: float
-    low: float
-    high: float
-
-    @classmethod
-    def of(cls, value: float, se: float, probability: bool = False) -> Estimate:
-        low, high = value - Z95 * se, value + Z95 * se
-        if probability:
-            low, high = max(low, 0.0), min(high, 1.0)
-        return cls(value, se, low, high)
+from model.outputs import OUTPUTS, Estimate, Output
 
 
 @xr.register_dataset_accessor("offshore")
@@ -60,6 +36,11 @@ class OffshoreAccessor:
             return self._read(out.variable, dict(out.index), out.is_probability)
         probability = self._ds[name].attrs.get("units") == "1"
         return self._read(name, index, probability)
+
+    def pair(self, name: str, **index: object) -> tuple[float, float]:
+        """``(value, se)`` of :meth:`estimate`, for formatting helpers that take both."""
+        e = self.estimate(name, **index)
+        return e.value, e.se
 
     def of(self, out: Output) -> Estimate:
         """The estimate of a registered output."""

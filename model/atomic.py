@@ -1,14 +1,17 @@
 """Atomic file output: write beside the target, then rename over it.
 
 A reader never sees a half-written file, and a failure leaves only the old file (or
-none). Every writer of run, checkpoint and study files goes through here.
+none). Every writer of run, checkpoint and study files goes through here; whole
+directories (reports, a study's charts and tables) through :func:`atomic_directory`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,3 +36,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """A hidden temporary directory beside ``target`` that replaces it only if the block succeeds.
+
+    An older ``target`` stays in place until the new one is complete, is then moved
+    aside and removed; a failure removes the temporary directory and leaves ``target``
+    as it was (or absent). Report directories and study pages are written through here.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

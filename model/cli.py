@@ -170,6 +170,40 @@ def show(run_dir):
     click.echo(str(run_dir))
 
 
+CLAIMS_SAMPLES = 2**18
+
+
+@main.command()
+@click.argument("config", required=False, type=click.Path(path_type=Path))
+@click.option("--samples", type=Count(minimum=1), help=f"Worlds per arm (default: {CLAIMS_SAMPLES:,} or the config's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root random seed (default: the config's).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config key (repeatable).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers (default and cap: all cores).")
+@click.option("--force-jobs", is_flag=True, help="Allow --jobs above the number of cores.")
+@click.option("--backend", type=click.Choice(BACKENDS), default="loky", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the claims.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Also write every measure as numbers to CSV.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def claims(config, samples, seed, overrides, jobs, force_jobs, backend, lang, csv_path, quiet):
+    """Test the source paper's claims on CONFIG (default: the baseline), with paired intervals."""
+    from model.claims import claims_frame, claims_text, evaluate
+
+    execution = execution_from_options(jobs, backend, None, quiet, None, force_jobs)
+    with bad_input_fails():
+        loaded = _load_run_config(config, samples, seed, overrides)
+        if samples is None and loaded.config.sampling.samples > CLAIMS_SAMPLES:
+            loaded = _load_run_config(config, CLAIMS_SAMPLES, seed, overrides)
+        if loaded.config.game.mode != "structural":
+            fail(f"error: {loaded.source}: game.mode: the claims need a structural config")
+        results = evaluate(loaded, execution=execution)
+    click.echo(claims_text(results, lang))
+    if csv_path is not None:
+        from model.atomic import atomic_write_bytes
+
+        atomic_write_bytes(csv_path, claims_frame(results).to_csv(index=False).encode())
+        click.echo(str(csv_path))
+
+
 def _register_packaged_commands() -> None:
     """``report``, ``sweep`` and ``sensitivity`` live with their packages."""
     from model.report import report_command

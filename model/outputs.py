@@ -24,6 +24,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from model.constants import Z95
+
 PROBABILITY = "probability"
 MONEY = "USD bn over the horizon"
 
@@ -31,6 +33,27 @@ _PROFILE_INDEX = {"BB": 0, "BP": 1, "PB": 2, "PP": 3}
 _OUTCOME_INDEX = {"deterrence_holds": 0, "us_intervenes": 1, "collapse": 2}
 _LEDGER_INDEX = {"japan": 0, "korea": 1, "us": 2}
 _TOTAL = 5  # the total's index on the burden's component axis (five components, then the total)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A Monte Carlo estimate, its standard error and its 95 % normal interval.
+
+    Probabilities' intervals are clipped to [0, 1]; a deterministic quantity (se 0)
+    has an interval of width 0.
+    """
+
+    value: float
+    se: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, value: float, se: float, probability: bool = False) -> Estimate:
+        low, high = value - Z95 * se, value + Z95 * se
+        if probability:
+            low, high = max(low, 0.0), min(high, 1.0)
+        return cls(value, se, low, high)
 
 
 @dataclass(frozen=True)
@@ -46,11 +69,15 @@ class WorldValues:
     burden : float (3, 6, n)
         Expected burden per ledger entry (japan, korea, us) and component (five
         components, then the total), USD bn over the horizon.
+    signature : intp (n,)
+        Each world's game signature (:mod:`model.signature`): equilibrium set, game
+        types and commitment outcomes are read off it.
     """
 
     played: np.ndarray
     outcome: np.ndarray
     burden: np.ndarray
+    signature: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -116,6 +143,25 @@ def _outcome(outcome: str) -> Callable[[WorldValues], np.ndarray]:
 def _total_burden(country: str) -> Callable[[WorldValues], np.ndarray]:
     i = _LEDGER_INDEX[country]
     return lambda w: w.burden[i, _TOTAL]
+
+
+def _table(name: str) -> np.ndarray:
+    from model.signature import tables  # the lookup tables; imported when first needed
+
+    return getattr(tables(), name)
+
+
+def _both_prisoners_dilemma(w: WorldValues) -> np.ndarray:
+    pd = 0  # index of "Prisoner's Dilemma" in model.gametypes.TYPE_LABELS
+    return (_table("japan_type").take(w.signature) == pd) & (_table("korea_type").take(w.signature) == pd)
+
+
+def _unique_mutual_buck_passing(w: WorldValues) -> np.ndarray:
+    return _table("eq_set").take(w.signature) == 8  # the set {PP}
+
+
+def _korea_passes_after_commit(w: WorldValues) -> np.ndarray:
+    return 1.0 - _table("korea_b_given_japan_b").take(w.signature)
 
 
 def _names(en: str, zh: str) -> dict[str, str]:
@@ -188,12 +234,63 @@ _ALL = (
         structural_only=False,
     ),
     Output(
+        name="korea_passes",
+        label=_names("P(Korea passes the buck), simultaneous play", "韓國責任轉嫁機率（同時賽局）"),
+        short=_names("P(Korea passes)", "韓國轉嫁機率"),
+        unit=PROBABILITY,
+        variable="korea_passes",
+        per_world=lambda w: w.played[1] + w.played[3],
+        structural_only=False,
+    ),
+    Output(
         name="korea_passes_after_commit",
         label=_names("P(Korea passes the buck once Japan commits to B)", "日本承諾制衡後韓國責任轉嫁機率"),
         short=_names("P(Korea passes | Japan committed)", "日本承諾後韓國轉嫁機率"),
         unit=PROBABILITY,
         variable="korea_passes_after_commit",
+        per_world=_korea_passes_after_commit,
         structural_only=False,
+    ),
+    Output(
+        name="commit_is_best",
+        label=_names(
+            "Share of worlds where committing to balance is Japan's best move", "承諾制衡為日本最佳選擇的世界比例"
+        ),
+        short=_names("commitment is best", "承諾為最佳"),
+        unit=PROBABILITY,
+        variable="commit_is_best",
+        structural_only=False,
+    ),
+    Output(
+        name="both_prisoners_dilemma",
+        label=_names("Share of worlds where both partners face a Prisoner's Dilemma", "雙方皆處於囚徒困境的世界比例"),
+        short=_names("both in a PD", "雙方囚徒困境"),
+        unit=PROBABILITY,
+        variable="game_type_freq",
+        index={"japan_type": "Prisoner's Dilemma", "korea_type": "Prisoner's Dilemma"},
+        per_world=_both_prisoners_dilemma,
+        structural_only=False,
+    ),
+    Output(
+        name="unique_mutual_buck_passing",
+        label=_names(
+            "Share of worlds where mutual buck-passing is the unique equilibrium", "相互責任轉嫁為唯一均衡的世界比例"
+        ),
+        short=_names("PP unique equilibrium", "PP 唯一均衡"),
+        unit=PROBABILITY,
+        variable="eq_set_freq",
+        index={"eq_set": "{PP}"},
+        per_world=_unique_mutual_buck_passing,
+        structural_only=False,
+    ),
+    Output(
+        name="japan_ptrl",
+        label=_names("Japan's payments into Taiwan's requirements list", "日本對臺灣需求清單的出資"),
+        short=_names("Japan's PTRL payments", "日本清單出資"),
+        unit=MONEY,
+        variable="burden",
+        index={"country": "japan", "component": "ptrl"},
+        per_world=lambda w: w.burden[_LEDGER_INDEX["japan"], 2],
     ),
     *(
         Output(
@@ -207,13 +304,49 @@ _ALL = (
         )
         for country, en, zh in (("japan", "Japan", "日本"), ("korea", "Korea", "韓國"), ("us", "The US", "美國"))
     ),
+    Output(
+        name="japan_var95",
+        label=_names("Japan's 95 % value at risk", "日本 95% 風險值"),
+        short=_names("Japan's VaR95", "日本 VaR95"),
+        unit=MONEY,
+        variable="var95",
+        index={"country": "japan", "component": "total"},
+    ),
+    Output(
+        name="japan_cvar95",
+        label=_names("Japan's 95 % conditional value at risk", "日本 95% 條件風險值"),
+        short=_names("Japan's CVaR95", "日本 CVaR95"),
+        unit=MONEY,
+        variable="cvar95",
+        index={"country": "japan", "component": "total"},
+    ),
 )
 
 OUTPUTS: Mapping[str, Output] = MappingProxyType({o.name: o for o in _ALL})
 """Every registered output, by name, in display order."""
 
 HEADLINE = ("p_collapse", "p_us_intervenes", "mutual_buck_passing", "korea_alone", "japan_burden", "us_burden")
-"""The outputs shown first: run summary, key figures, convergence."""
+"""The outputs shown first: run summary and convergence."""
+
+KEY_FIGURES = (
+    "p_collapse",
+    "p_deterrence_holds",
+    "p_us_intervenes",
+    "mutual_buck_passing",
+    "mutual_balancing",
+    "japan_alone",
+    "korea_alone",
+    "japan_burden",
+    "korea_burden",
+    "us_burden",
+    "japan_var95",
+    "japan_cvar95",
+    "both_prisoners_dilemma",
+    "korea_passes",
+    "korea_passes_after_commit",
+    "commit_is_best",
+)
+"""The report's key-figures table, in order (those the run holds)."""
 
 ANALYSED = ("japan_burden", "p_collapse", "japan_alone", "korea_alone")
 """The outputs the sensitivity methods analyse by default."""
@@ -232,4 +365,15 @@ def applicable(structural: bool) -> tuple[Output, ...]:
     return tuple(o for o in OUTPUTS.values() if structural or not o.structural_only)
 
 
-__all__ = ["ANALYSED", "HEADLINE", "MONEY", "OUTPUTS", "PROBABILITY", "Output", "WorldValues", "applicable", "output"]
+__all__ = [
+    "ANALYSED",
+    "HEADLINE",
+    "MONEY",
+    "OUTPUTS",
+    "PROBABILITY",
+    "Estimate",
+    "Output",
+    "WorldValues",
+    "applicable",
+    "output",
+]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from model.accessor import Estimate
-from model.constants import Z95  # noqa: F401 - re-exported for older imports
-from model.outputs import HEADLINE, OUTPUTS
+from model.outputs import HEADLINE, OUTPUTS, Estimate
 
 
 def _prob(estimate: Estimate) -> str:

@@ -37,7 +37,7 @@ from model.sensitivity import (
     sobol,
     tornado,
 )
-from model.sensitivity.charts import boundary_segments
+from model.sensitivity.map_charts import boundary_segments
 from model.sensitivity.sobol import design, indices
 from model.sensitivity.study import Axis
 from model.sensitivity.worlds import Sample
@@ -385,7 +385,9 @@ def test_cli_sensitivity_writes_every_method(cli: CliRunner, group: click.Group,
         assert ds.map_p_collapse.shape == (3, 3)
         assert "tornado_japan_burden" in ds and "prim_p_collapse_lower" in ds
     page = (path / "study.html").read_text()
-    assert page.count("data:image/png;base64,") == 6
+    from model.sensitivity.analysis import PRIM_TARGETS
+
+    assert page.count("data:image/png;base64,") == 4 + len(PRIM_TARGETS)  # tornado, Sobol', ranks, map, PRIM
     assert "http://" not in page and "https://" not in page
 
 

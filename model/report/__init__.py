@@ -14,12 +14,16 @@ chart). Bad input raises :class:`ReportError` with a one-line message. This modu
 imports nothing heavy, so the command line can import it cheaply; matplotlib loads
 only when a report is rendered.
 
-Modules, one job each: ``text`` (every string, en and zh-TW), ``fonts`` (CJK font),
-``style`` (palette, 16:9, deterministic saving), ``rundata`` (reading a run),
-``tables`` (the numbers of each chart), ``charts`` (one function per chart),
-``convergence`` and ``distribution`` (re-drawing the run's own first worlds),
-``summary`` (sentences, assumptions, footer), ``html``, ``pdf``, ``markdown``,
-``render`` (one run, atomic output), ``compare`` (several runs), ``command`` (CLI).
+Modules, one job each: ``text`` (looking up the strings of ``locales/<lang>.toml``,
+number formats), ``fonts`` (CJK font), ``theme`` (palette with a fixed colour per
+country, profile, regime..., 16:9 look; also used by the study pages), ``chartfiles``
+(a chart's PNG, SVG and CSV saved together), ``axes`` (axis helpers), ``rundata``
+(reading a run), ``tables`` (the numbers of each chart), ``charts`` (one function per
+chart of a run), ``compare_charts`` (charts of several runs), ``convergence`` and
+``distribution`` (the run's own first worlds), ``summary`` (sentences, assumptions,
+footer), ``htmlpage`` (the jinja2 base of every HTML page), ``html``, ``pdf``,
+``markdown``, ``render`` (one run, atomic output), ``compare`` (several runs),
+``command`` (CLI).
 """
 
 from __future__ import annotations

@@ -1,65 +1,33 @@
-"""One function per chart, each drawing a 16:9 matplotlib Figure from its table.
+"""One function per chart of a one-run report, each drawing a 16:9 Figure from its table.
 
 Every function takes the chart's :class:`~model.report.tables.Table` (display units:
-percent and the report's money unit), the run(s) and the :class:`Text` of the
-report's language, and returns a Figure; nothing is saved here. Structural-only
-charts (burden, outcomes) are not called for ordinal runs.
+percent and the report's money unit), the run and the :class:`Text` of the report's
+language, and returns a Figure; nothing is saved here (:mod:`model.report.chartfiles`
+does). Structural-only charts (burden, outcomes) are not called for ordinal runs. The
+charts that set several runs side by side are in :mod:`model.report.compare_charts`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from model.report import style
+from model.constants import COMPONENTS
+from model.report import theme
+from model.report.axes import clean, fmt_money, fmt_pct, inside_label, legend_below, thousands, xerr
 from model.report.rundata import RunData
-from model.report.tables import COMPONENTS, OUTCOMES, PROFILES, Table
+from model.report.tables import Table
 from model.report.text import Text, format_number, wrap
-
-
-def _fmt_pct(x: float) -> str:
-    if x == 0:
-        return "0%"
-    if abs(x) < 0.1:
-        return "<0.1%"
-    return f"{x:.1f}%"
-
-
-def _fmt_money(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.1f}"
-
-
-def _xerr(frame: pd.DataFrame, column: str) -> np.ndarray:
-    est = frame[column].to_numpy(float)
-    lo = np.maximum(frame[f"{column}_low"].to_numpy(float), 0.0)
-    hi = frame[f"{column}_high"].to_numpy(float)
-    return np.vstack([np.maximum(est - lo, 0.0), np.maximum(hi - est, 0.0)])
-
-
-def _clean(ax, grid_axis: str = "x") -> None:
-    ax.grid(False)
-    ax.grid(True, axis=grid_axis, color="#e3e3e3")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _legend_below(fig: Figure, handles, labels, ncol: int) -> None:
-    fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False)
-
-
-# -- one run --------------------------------------------------------------------------
 
 
 def game_table(table: Table, run: RunData, tx: Text) -> Figure:
     """The paper's 2x2 table, Monte Carlo version."""
     frame = table.frame.set_index("code")
     subtitle = tx("chart_game_table_sub" if run.structural else "chart_game_table_sub_ordinal")
-    fig, ax = style.new_figure(tx("chart_game_table"), subtitle)
-    cmap = style.sequential_cmap()
+    fig, ax = theme.new_figure(tx("chart_game_table"), subtitle)
+    cmap = theme.sequential_cmap()
     for r, japan in enumerate("BP"):
         for c, korea in enumerate("BP"):
             row = frame.loc[japan + korea]
@@ -67,30 +35,30 @@ def game_table(table: Table, run: RunData, tx: Text) -> Figure:
             x, y = c, 1 - r
             ax.add_patch(Rectangle((x, y), 1, 1, facecolor=cmap(0.08 + 0.8 * played / 100), edgecolor="white", lw=4))
             dark = played > 55
-            ink = "white" if dark else style.INK
-            soft = "#f2f2f2" if dark else style.MUTED
+            ink = "white" if dark else theme.INK
+            soft = "#f2f2f2" if dark else theme.MUTED
             cx = x + 0.5
             ax.text(cx, y + 0.89, tx("cell_played"), ha="center", va="center", fontsize=10.5, color=soft)
             ax.text(
                 cx,
                 y + 0.75,
-                _fmt_pct(played),
+                fmt_pct(played),
                 ha="center",
                 va="center",
                 fontsize=24,
                 color=ink,
-                **style.strong(ink, 1.0),
+                **theme.strong(ink, 1.0),
             )
             ci = tx(
                 "cell_ci",
-                lo=_fmt_pct(max(row["played_low"], 0)),
-                hi=_fmt_pct(min(row["played_high"], 100)),
+                lo=fmt_pct(max(row["played_low"], 0)),
+                hi=fmt_pct(min(row["played_high"], 100)),
             )
             ax.text(cx, y + 0.615, ci, ha="center", va="center", fontsize=9.5, color=soft)
             ax.text(
                 cx,
                 y + 0.49,
-                tx("cell_equilibrium", p=_fmt_pct(row["pure_ne"])),
+                tx("cell_equilibrium", p=fmt_pct(row["pure_ne"])),
                 ha="center",
                 va="center",
                 fontsize=11,
@@ -115,8 +83,8 @@ def game_table(table: Table, run: RunData, tx: Text) -> Figure:
                 )
     ax.set_xlim(0, 2)
     ax.set_ylim(0, 2)
-    ax.set_xticks([0.5, 1.5], [tx("col_B"), tx("col_P")], fontsize=12.5, **style.strong())
-    ax.set_yticks([1.5, 0.5], [tx("row_B"), tx("row_P")], fontsize=12.5, **style.strong())
+    ax.set_xticks([0.5, 1.5], [tx("col_B"), tx("col_P")], fontsize=12.5, **theme.strong())
+    ax.set_yticks([1.5, 0.5], [tx("row_B"), tx("row_P")], fontsize=12.5, **theme.strong())
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
     ax.grid(False)
@@ -141,23 +109,23 @@ def _scalar_mappable(cmap):
 def eq_sets(table: Table, run: RunData, tx: Text) -> Figure:
     """Equilibrium-set frequencies with 95% intervals."""
     frame = table.frame
-    fig, ax = style.new_figure(tx("chart_eq_sets"))
+    fig, ax = theme.new_figure(tx("chart_eq_sets"))
     y = np.arange(len(frame))[::-1]
     ax.barh(
         y,
         frame["share"],
-        xerr=_xerr(frame, "share"),
-        color=style.BLUE,
+        xerr=xerr(frame, "share"),
+        color=theme.BLUE,
         height=0.62,
-        error_kw={"ecolor": style.INK, "capsize": 3, "lw": 1},
+        error_kw={"ecolor": theme.INK, "capsize": 3, "lw": 1},
     )
     for yi, value, hi in zip(y, frame["share"], frame["share_high"], strict=True):
-        ax.text(hi + 0.6, yi, _fmt_pct(value), va="center", ha="left", fontsize=11)
+        ax.text(hi + 0.6, yi, fmt_pct(value), va="center", ha="left", fontsize=11)
     ax.set_yticks(y, frame["label"])
     top = float(frame["share_high"].max()) if len(frame) else 1.0
     ax.set_xlim(0, max(top * 1.15, 1.0))
     ax.set_xlabel(tx("axis_share_worlds"))
-    _clean(ax)
+    clean(ax)
     return fig
 
 
@@ -172,14 +140,14 @@ def game_types(table: Table, run: RunData, tx: Text) -> Figure:
     grid = pd.DataFrame(0.0, index=japan, columns=korea)
     for _, row in frame.iterrows():
         grid.loc[row["japan_code"], row["korea_code"]] = row["share"]
-    annot = grid.map(lambda v: _fmt_pct(v) if v > 0 else "–")
+    annot = grid.map(lambda v: fmt_pct(v) if v > 0 else "–")
     grid.index = [tx.game_type(t) for t in japan]
     grid.columns = [tx.game_type(t) for t in korea]
-    fig, ax = style.new_figure(tx("chart_game_types"))
+    fig, ax = theme.new_figure(tx("chart_game_types"))
     sns.heatmap(
         grid,
         ax=ax,
-        cmap=style.sequential_cmap(),
+        cmap=theme.sequential_cmap(),
         vmin=0,
         vmax=max(float(grid.values.max()), 1.0),
         annot=annot.values,
@@ -189,8 +157,8 @@ def game_types(table: Table, run: RunData, tx: Text) -> Figure:
         linecolor="white",
         cbar_kws={"label": tx("axis_share_worlds"), "shrink": 0.85},
     )
-    ax.set_xlabel(tx("axis_korea_type"), **style.strong())
-    ax.set_ylabel(tx("axis_japan_type"), **style.strong())
+    ax.set_xlabel(tx("axis_korea_type"), **theme.strong())
+    ax.set_ylabel(tx("axis_japan_type"), **theme.strong())
     ax.tick_params(length=0)
     ax.set_xticklabels(ax.get_xticklabels(), rotation=0)
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
@@ -213,11 +181,11 @@ def burden_distribution(table: Table, run: RunData, tx: Text) -> Figure:
     hist = frame[frame["series"] == "histogram"]
     markers = frame[frame["series"] == "marker"].set_index("code")
     years = format_number(run.horizon)
-    fig, ax = style.new_figure(tx("chart_burden_dist"))
+    fig, ax = theme.new_figure(tx("chart_burden_dist"))
     var = float(markers.loc["var95", "value"])
     width = (hist["bin_high"] - hist["bin_low"]).to_numpy(float)
     tail = hist["bin_low"].to_numpy(float) >= var - 1e-9
-    colours = [style.RED if t else style.BLUE for t in tail]
+    colours = [theme.RED if t else theme.BLUE for t in tail]
     ax.bar(
         hist["bin_low"],
         hist["share"],
@@ -229,10 +197,10 @@ def burden_distribution(table: Table, run: RunData, tx: Text) -> Figure:
         linewidth=0.4,
     )
     lines = [
-        ("mean", "legend_mean", style.INK, "-", 2.0),
-        ("median", "legend_median", style.GREY, ":", 2.0),
-        ("var95", "legend_var", style.RED, "--", 2.0),
-        ("cvar95", "legend_cvar", style.RED, "-", 2.4),
+        ("mean", "legend_mean", theme.INK, "-", 2.0),
+        ("median", "legend_median", theme.GREY, ":", 2.0),
+        ("var95", "legend_var", theme.RED, "--", 2.0),
+        ("cvar95", "legend_cvar", theme.RED, "-", 2.4),
     ]
     handles, labels = [], []
     for code, key, colour, dash, lw in lines:
@@ -241,28 +209,22 @@ def burden_distribution(table: Table, run: RunData, tx: Text) -> Figure:
         value = float(markers.loc[code, "value"])
         handles.append(ax.axvline(value, color=colour, ls=dash, lw=lw))
         labels.append(tx(key, v=tx.money(value / tx.money_scale)))
-    handles.append(Patch(color=style.RED, alpha=0.55))
+    handles.append(Patch(color=theme.RED, alpha=0.55))
     labels.append(tx("legend_tail"))
-    _legend_below(fig, handles, labels, ncol=len(labels))
+    legend_below(fig, handles, labels, ncol=len(labels))
     ax.set_xlabel(tx("axis_burden_japan", unit=tx.money_unit, years=years))
     ax.set_ylabel(tx("axis_density"))
     ax.set_xlim(0, float(hist["bin_high"].max()))
-    ax.xaxis.set_major_formatter(_thousands())
-    _clean(ax, "y")
+    ax.xaxis.set_major_formatter(thousands())
+    clean(ax, "y")
     return fig
-
-
-def _thousands():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda x, _pos: f"{x:,.0f}")
 
 
 def burden_components(table: Table, run: RunData, tx: Text) -> Figure:
     """Expected burden per partner, stacked by component, with the total and its interval."""
     frame = table.frame
     years = format_number(run.horizon)
-    fig, ax = style.new_figure(tx("chart_components"))
+    fig, ax = theme.new_figure(tx("chart_components"))
     countries = ("japan", "korea")
     y = np.arange(len(countries))[::-1]
     left = np.zeros(len(countries))
@@ -276,23 +238,14 @@ def burden_components(table: Table, run: RunData, tx: Text) -> Figure:
             y,
             values,
             left=left,
-            color=style.COMPONENT_COLOURS[component],
+            color=theme.COMPONENT_COLOURS[component],
             height=0.55,
             edgecolor="white",
             linewidth=1,
         )
         for yi, v, l0 in zip(y, values, left, strict=True):
             if v > 0.07 * max(frame[frame["component"] == "total"]["burden"].max(), 1e-9):
-                ax.text(
-                    l0 + v / 2,
-                    yi,
-                    _fmt_money(v),
-                    ha="center",
-                    va="center",
-                    color="white",
-                    fontsize=10.5,
-                    **style.strong("white"),
-                )
+                inside_label(ax, l0 + v / 2, yi, fmt_money(v))
         left = left + values
         handles.append(bars)
         labels.append(tx.component(component))
@@ -300,9 +253,9 @@ def burden_components(table: Table, run: RunData, tx: Text) -> Figure:
     ax.errorbar(
         totals["burden"],
         y,
-        xerr=_xerr(totals, "burden"),
+        xerr=xerr(totals, "burden"),
         fmt="none",
-        ecolor=style.INK,
+        ecolor=theme.INK,
         capsize=4,
         lw=1.2,
     )
@@ -312,18 +265,18 @@ def burden_components(table: Table, run: RunData, tx: Text) -> Figure:
             row["burden_high"] + pad,
             yi,
             f"{tx.money(row['burden'] / tx.money_scale)}\n"
-            f"({_fmt_money(row['burden_low'])}–{_fmt_money(row['burden_high'])})",
+            f"({fmt_money(row['burden_low'])}–{fmt_money(row['burden_high'])})",
             va="center",
             ha="left",
             fontsize=11,
-            **style.strong(),
+            **theme.strong(),
         )
-    ax.set_yticks(y, [tx.country(c) for c in countries], fontsize=13, **style.strong())
+    ax.set_yticks(y, [tx.country(c) for c in countries], fontsize=13, **theme.strong())
     ax.set_xlim(0, float(totals["burden_high"].max()) * 1.28)
     ax.set_xlabel(tx("axis_burden", unit=tx.money_unit, years=years))
-    ax.xaxis.set_major_formatter(_thousands())
-    _clean(ax)
-    _legend_below(fig, handles, labels, ncol=len(labels))
+    ax.xaxis.set_major_formatter(thousands())
+    clean(ax)
+    legend_below(fig, handles, labels, ncol=len(labels))
     return fig
 
 
@@ -332,9 +285,9 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
     frame = table.frame
     years = format_number(run.horizon)
     if run.structural:
-        fig, axes = style.new_figure(tx("chart_commitment"), ncols=3, width_ratios=[1.25, 1, 1])
+        fig, axes = theme.new_figure(tx("chart_commitment"), ncols=3, width_ratios=[1.25, 1, 1])
     else:
-        fig, axes = style.new_figure(tx("chart_commitment"), ncols=1)
+        fig, axes = theme.new_figure(tx("chart_commitment"), ncols=1)
         axes = [axes]
     series = [
         ("simultaneous", "legend_simultaneous"),
@@ -361,31 +314,31 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
                 base + offset,
                 rows["value"],
                 height=height * 0.92,
-                color=style.VARIANT_COLOURS[name],
-                xerr=_xerr(rows, "value"),
-                error_kw={"ecolor": style.INK, "capsize": 2, "lw": 0.8},
+                color=theme.VARIANT_COLOURS[name],
+                xerr=xerr(rows, "value"),
+                error_kw={"ecolor": theme.INK, "capsize": 2, "lw": 0.8},
             )
             handles[key] = h
             for yi, v, hi in zip(base + offset, rows["value"], rows["value_high"], strict=True):
-                label = _fmt_pct(v) if panel != "burden" else _fmt_money(v)
+                label = fmt_pct(v) if panel != "burden" else fmt_money(v)
                 ax.text(
                     hi + (0.012 * ax.get_xlim()[1] if panel == "burden" else 1.0),
                     yi,
                     label,
                     va="center",
                     fontsize=8.5,
-                    color=style.MUTED,
+                    color=theme.MUTED,
                 )
         labels = list(part.drop_duplicates("code")["label"])
         ax.set_yticks(base, [_short(label, tx) for label in labels])
-        ax.set_title("\n".join(wrap(title, 20 if tx.zh else 24)), loc="left", fontsize=12, **style.strong())
+        ax.set_title("\n".join(wrap(title, 20 if tx.zh else 24)), loc="left", fontsize=12, **theme.strong())
         ax.set_xlabel(xlabel)
         top = float(part["value_high"].max())
         ax.set_xlim(0, top * 1.2 if panel == "burden" else min(max(top * 1.18, 10), 118))
         if panel == "burden":
-            ax.xaxis.set_major_formatter(_thousands())
-        _clean(ax)
-    _legend_below(fig, list(handles.values()), [tx(k) for k in handles], ncol=len(handles))
+            ax.xaxis.set_major_formatter(thousands())
+        clean(ax)
+    legend_below(fig, list(handles.values()), [tx(k) for k in handles], ncol=len(handles))
     return fig
 
 
@@ -402,223 +355,28 @@ def convergence(table: Table, run: RunData, tx: Text) -> Figure:
     """Headline estimates against the number of worlds, with 95% bands."""
     frame = table.frame
     codes = list(dict.fromkeys(frame["code"]))
-    fig, axes = style.new_figure(tx("chart_convergence"), ncols=len(codes))
+    fig, axes = theme.new_figure(tx("chart_convergence"), ncols=len(codes))
     axes = np.atleast_1d(axes)
     years = format_number(run.horizon)
     for ax, code in zip(axes, codes, strict=True):
         part = frame[frame["code"] == code].sort_values("worlds")
         money = part["unit"].iloc[0] == tx.money_unit
         x = part["worlds"].to_numpy(float)
-        band = ax.fill_between(x, part["value_low"], part["value_high"], color=style.BLUE, alpha=0.22, lw=0)
-        (line,) = ax.plot(x, part["value"], color=style.BLUE, lw=2, marker="o", ms=3.5)
-        full = ax.axhline(float(part["full_run"].iloc[0]), color=style.INK, ls="--", lw=1.3)
+        band = ax.fill_between(x, part["value_low"], part["value_high"], color=theme.BLUE, alpha=0.22, lw=0)
+        (line,) = ax.plot(x, part["value"], color=theme.BLUE, lw=2, marker="o", ms=3.5)
+        full = ax.axhline(float(part["full_run"].iloc[0]), color=theme.INK, ls="--", lw=1.3)
         ax.set_xscale("log")
-        ax.set_title(part["label"].iloc[0], loc="left", fontsize=12, **style.strong())
+        ax.set_title(part["label"].iloc[0], loc="left", fontsize=12, **theme.strong())
         ax.set_xlabel(tx("axis_worlds_log"))
         ax.set_ylabel(tx("axis_burden_japan", unit=tx.money_unit, years=years) if money else tx("axis_probability"))
         if money:
-            ax.yaxis.set_major_formatter(_thousands())
-        ax.xaxis.set_major_formatter(_thousands())
-        _clean(ax, "both")
-    _legend_below(
+            ax.yaxis.set_major_formatter(thousands())
+        ax.xaxis.set_major_formatter(thousands())
+        clean(ax, "both")
+    legend_below(
         fig,
         [line, band, full],
         [tx("col_estimate"), tx("legend_band"), tx("legend_full_run", worlds=tx.count(run.worlds))],
         ncol=3,
     )
-    return fig
-
-
-# -- several runs ---------------------------------------------------------------------
-
-
-def _dot_plot(
-    ax,
-    frame: pd.DataFrame,
-    runs_order: list[str],
-    series: list[tuple[str, str, tuple]],
-    column: str,
-) -> tuple[dict, list]:
-    """Points with interval bars: one row per run, one marker per series.
-
-    Returns the legend handles and the points, for :func:`_label_points`.
-    """
-    handles = {}
-    n = len(series)
-    step = 0.22 if n > 1 else 0.0
-    base = np.arange(len(runs_order))[::-1].astype(float)
-    points = []
-    for i, (code, label, colour) in enumerate(series):
-        rows = frame[frame["code"] == code].set_index("run_label").reindex(runs_order)
-        offset = ((n - 1) / 2 - i) * step
-        handles[label] = ax.errorbar(
-            rows[column],
-            base + offset,
-            xerr=_xerr(rows.fillna(0), column),
-            fmt="o",
-            color=colour,
-            ecolor=colour,
-            capsize=3,
-            ms=7,
-            lw=1.5,
-        )
-        for yi, value, hi in zip(base + offset, rows[column], rows[f"{column}_high"], strict=True):
-            if np.isfinite(value):
-                points.append((float(hi), float(yi), float(value), colour))
-    ax.set_yticks(base, [_wrap_run(r) for r in runs_order])
-    ax.set_ylim(base.min() - 0.6, base.max() + 0.6)
-    return handles, points
-
-
-def _label_points(ax, points: list, fmt) -> None:
-    """Write each dot's value just right of its interval (call once the x range is set)."""
-    pad = 0.012 * (ax.get_xlim()[1] - ax.get_xlim()[0])
-    for hi, y, value, colour in points:
-        ax.text(hi + pad, y, fmt(value), va="center", ha="left", fontsize=9, color=colour)
-
-
-def _wrap_run(label: str) -> str:
-    for sep in (" · ", "・"):
-        if sep in label:
-            head, tail = label.split(sep, 1)
-            return f"{head}\n{tail}"
-    return label
-
-
-def cmp_outcomes(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
-    frame = table.frame
-    order = list(dict.fromkeys(frame["run_label"]))
-    fig, ax = style.new_figure(tx("chart_cmp_outcomes"))
-    series = [(code, tx(f"outcome_label_{code}"), style.OUTCOME_COLOURS[code]) for code, _ in OUTCOMES]
-    handles, points = _dot_plot(ax, frame, order, series, "value")
-    ax.set_xlabel(tx("axis_probability"))
-    ax.set_xlim(0, 105)
-    _label_points(ax, points, _fmt_pct)
-    _clean(ax)
-    _legend_below(fig, list(handles.values()), list(handles), ncol=len(handles))
-    return fig
-
-
-def cmp_played(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
-    frame = table.frame
-    order = list(dict.fromkeys(frame["run_label"]))
-    fig, ax = style.new_figure(tx("chart_cmp_played"))
-    y = np.arange(len(order))[::-1]
-    left = np.zeros(len(order))
-    handles, labels = [], []
-    for profile in PROFILES:
-        values = frame[frame["code"] == profile].set_index("run_label").reindex(order)["value"].to_numpy(float)
-        bars = ax.barh(
-            y,
-            values,
-            left=left,
-            color=style.PROFILE_COLOURS[profile],
-            height=0.62,
-            edgecolor="white",
-        )
-        for yi, v, l0 in zip(y, values, left, strict=True):
-            if v >= 6:
-                ax.text(
-                    l0 + v / 2,
-                    yi,
-                    f"{v:.0f}%",
-                    ha="center",
-                    va="center",
-                    color="white",
-                    fontsize=10.5,
-                    **style.strong("white"),
-                )
-        left = left + values
-        handles.append(bars)
-        labels.append(tx.profile_short(profile))
-    ax.set_yticks(y, [_wrap_run(r) for r in order])
-    ax.set_xlim(0, 100)
-    ax.set_xlabel(tx("axis_probability"))
-    _clean(ax)
-    _legend_below(fig, handles, labels, ncol=4)
-    return fig
-
-
-def cmp_burden(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
-    frame = table.frame
-    order = list(dict.fromkeys(frame["run_label"]))
-    years = format_number(runs[0].horizon)
-    fig, ax = style.new_figure(tx("chart_cmp_burden"))
-    series = [(c, tx.country(c), style.COUNTRY_COLOURS[c]) for c in ("japan", "korea")]
-    handles, points = _dot_plot(ax, frame, order, series, "burden")
-    base = np.arange(len(order))[::-1].astype(float)
-    for i, (code, _label, colour) in enumerate(series):
-        rows = frame[frame["code"] == code].set_index("run_label").reindex(order)
-        offset = (0.5 - i) * 0.22
-        var = ax.scatter(
-            rows["var95"],
-            base + offset,
-            marker="D",
-            s=42,
-            facecolors="white",
-            edgecolors=colour,
-            linewidths=1.6,
-            zorder=3,
-        )
-    handles[tx("legend_var_marker")] = var
-    ax.set_xlabel(tx("axis_burden", unit=tx.money_unit, years=years))
-    ax.set_xlim(0, float(frame["var95"].max()) * 1.08)
-    _label_points(ax, points, _fmt_money)
-    ax.xaxis.set_major_formatter(_thousands())
-    _clean(ax)
-    _legend_below(fig, list(handles.values()), list(handles), ncol=len(handles))
-    return fig
-
-
-def cmp_components(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
-    frame = table.frame
-    order = list(dict.fromkeys(frame["run_label"]))
-    years = format_number(runs[0].horizon)
-    fig, ax = style.new_figure(tx("chart_cmp_components"))
-    y = np.arange(len(order))[::-1]
-    left = np.zeros(len(order))
-    handles, labels = [], []
-    totals = frame[frame["code"] == "total"].set_index("run_label").reindex(order)
-    for component in COMPONENTS:
-        values = frame[frame["code"] == component].set_index("run_label").reindex(order)["burden"].to_numpy(float)
-        if np.all(np.abs(values) < 1e-9):
-            continue
-        bars = ax.barh(
-            y,
-            values,
-            left=left,
-            color=style.COMPONENT_COLOURS[component],
-            height=0.62,
-            edgecolor="white",
-        )
-        left = left + values
-        handles.append(bars)
-        labels.append(tx.component(component))
-    ax.errorbar(totals["burden"], y, xerr=_xerr(totals, "burden"), fmt="none", ecolor=style.INK, capsize=3)
-    ax.set_xlim(0, float(totals["burden_high"].max()) * 1.15)
-    pad = 0.012 * ax.get_xlim()[1]
-    for yi, v, hi in zip(y, totals["burden"], totals["burden_high"], strict=True):
-        ax.text(hi + pad, yi, _fmt_money(v), va="center", fontsize=10.5, **style.strong())
-    ax.set_yticks(y, [_wrap_run(r) for r in order])
-    ax.set_xlabel(tx("axis_burden_japan", unit=tx.money_unit, years=years))
-    ax.xaxis.set_major_formatter(_thousands())
-    _clean(ax)
-    _legend_below(fig, handles, labels, ncol=len(labels))
-    return fig
-
-
-def cmp_commitment(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
-    frame = table.frame
-    order = list(dict.fromkeys(frame["run_label"]))
-    fig, ax = style.new_figure(tx("chart_cmp_commitment"))
-    series = [
-        ("korea_passes", tx("legend_korea_passes"), style.ORANGE),
-        ("both_pass", tx("legend_both_pass"), style.VARIANT_COLOURS["simultaneous"]),
-    ]
-    handles, points = _dot_plot(ax, frame, order, series, "value")
-    ax.set_xlabel(tx("axis_probability"))
-    ax.set_xlim(0, 105)
-    _label_points(ax, points, _fmt_pct)
-    _clean(ax)
-    _legend_below(fig, list(handles.values()), list(handles), ncol=len(handles))
     return fig

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from model.report import charts, style, tables
+from model.report import compare_charts, tables, theme
 from model.report.document import Chart, ChartList, Document
 from model.report.errors import ReportError
 from model.report.rundata import RunData, load_run
@@ -28,23 +28,33 @@ def build_comparison_charts(runs: Sequence[RunData], tx: Text) -> list[Chart]:
     out = ChartList(tx)
     structural = any(r.structural for r in runs)
     table = tables.cmp_played(runs, tx)
-    out.add("played", "chart_cmp_played", tx("cap_cmp_played"), table, charts.cmp_played(table, runs, tx))
+    out.add("played", "chart_cmp_played", tx("cap_cmp_played"), table, compare_charts.cmp_played(table, runs, tx))
     if structural:
         table = tables.cmp_outcomes(runs, tx)
-        out.add("outcomes", "chart_cmp_outcomes", tx("cap_cmp_outcomes"), table, charts.cmp_outcomes(table, runs, tx))
+        out.add(
+            "outcomes",
+            "chart_cmp_outcomes",
+            tx("cap_cmp_outcomes"),
+            table,
+            compare_charts.cmp_outcomes(table, runs, tx),
+        )
         table = tables.cmp_burden(runs, tx)
-        out.add("burden", "chart_cmp_burden", tx("cap_cmp_burden"), table, charts.cmp_burden(table, runs, tx))
+        out.add("burden", "chart_cmp_burden", tx("cap_cmp_burden"), table, compare_charts.cmp_burden(table, runs, tx))
         table = tables.cmp_components(runs, tx)
         out.add(
             "burden-components",
             "chart_cmp_components",
             tx("cap_cmp_components"),
             table,
-            charts.cmp_components(table, runs, tx),
+            compare_charts.cmp_components(table, runs, tx),
         )
     table = tables.cmp_commitment(runs, tx)
     out.add(
-        "commitment", "chart_cmp_commitment", tx("cap_cmp_commitment"), table, charts.cmp_commitment(table, runs, tx)
+        "commitment",
+        "chart_cmp_commitment",
+        tx("cap_cmp_commitment"),
+        table,
+        compare_charts.cmp_commitment(table, runs, tx),
     )
     return out.charts
 
@@ -66,7 +76,7 @@ def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports")
 
     tx = Text(lang)
     runs = load_runs([Path(p) for p in run_dirs])
-    with style.theme(lang):
+    with theme.theme(lang):
         doc = Document(
             tx=tx,
             words=comparison_words(runs, tx),

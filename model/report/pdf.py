@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from model.report import style
+from model.report import theme
 from model.report.document import Document
 from model.report.summary import Grid
 from model.report.text import _width, wrap
@@ -50,29 +50,29 @@ def _layout(blocks: list[Block], size: float, width_pt: float) -> tuple[list[tup
         if kind == "title":
             s = size * 1.75
             for line in wrap(str(block.content), _columns(width_pt, s * 1.05)):
-                out.append(("text", 0.0, y, line, s, "bold", style.INK))
+                out.append(("text", 0.0, y, line, s, "bold", theme.INK))
                 y += s * 1.25
             y += s * 0.2
         elif kind == "subtitle":
             s = size * 1.1
             for line in wrap(str(block.content), _columns(width_pt, s)):
-                out.append(("text", 0.0, y, line, s, "normal", style.MUTED))
+                out.append(("text", 0.0, y, line, s, "normal", theme.MUTED))
                 y += s * LINE
-            out.append(("rule", 0.0, y + s * 0.3, "", s, "", style.BLUE))
+            out.append(("rule", 0.0, y + s * 0.3, "", s, "", theme.BLUE))
             y += s * 0.9
         elif kind == "heading":
             s = size * 1.3
             y += s * 0.45
-            out.append(("text", 0.0, y, str(block.content), s, "bold", style.INK))
+            out.append(("text", 0.0, y, str(block.content), s, "bold", theme.INK))
             y += s * LINE
         elif kind in ("bullet", "para", "note", "small"):
             s = size * (0.9 if kind in ("note", "small") else 1.0)
             indent = s * 1.3 if kind == "bullet" else 0.0
-            colour = style.MUTED if kind in ("note", "small") else style.INK
+            colour = theme.MUTED if kind in ("note", "small") else theme.INK
             lines = wrap(str(block.content), _columns(width_pt - indent, s))
             for i, line in enumerate(lines):
                 if kind == "bullet" and i == 0:
-                    out.append(("text", 0.0, y, "•", s, "normal", style.BLUE))
+                    out.append(("text", 0.0, y, "•", s, "normal", theme.BLUE))
                 out.append(("text", indent, y, line, s, "normal", colour))
                 y += s * LINE
             y += s * 0.35
@@ -99,7 +99,7 @@ def _layout_table(grid: Grid, size: float, width_pt: float, y: float, out: list[
         weight = "bold" if r == 0 else "normal"
         for c, lines in enumerate(cells):
             for i, line in enumerate(lines):
-                out.append(("text", x_cols[c], y + i * size * LINE, line, size, weight, style.INK))
+                out.append(("text", x_cols[c], y + i * size * LINE, line, size, weight, theme.INK))
         y += height * size * LINE
         out.append(("hline", 0.0, y - size * 0.25, "", size, "", "#cccccc"))
     return y + size * 0.6
@@ -107,17 +107,17 @@ def _layout_table(grid: Grid, size: float, width_pt: float, y: float, out: list[
 
 def text_page(blocks: list[Block], footer: str = "") -> Figure:
     """A 16:9 page holding ``blocks``, in the largest type (<= 11 pt) that fits."""
-    fig = Figure(figsize=(style.WIDTH_IN, style.HEIGHT_IN))
-    width_pt = (style.WIDTH_IN - 2 * MARGIN_IN) * 72
-    height_pt = (style.HEIGHT_IN - 2 * MARGIN_IN) * 72 - (14 if footer else 0)
+    fig = Figure(figsize=(theme.REPORT.width, theme.REPORT.height))
+    width_pt = (theme.REPORT.width - 2 * MARGIN_IN) * 72
+    height_pt = (theme.REPORT.height - 2 * MARGIN_IN) * 72 - (14 if footer else 0)
     size = MAX_SIZE
     while True:
         lines, used = _layout(blocks, size, width_pt)
         if used <= height_pt or size <= MIN_SIZE:
             break
         size -= 0.25
-    to_x = lambda pt: (MARGIN_IN * 72 + pt) / (style.WIDTH_IN * 72)  # noqa: E731
-    to_y = lambda pt: 1 - (MARGIN_IN * 72 + pt) / (style.HEIGHT_IN * 72)  # noqa: E731
+    to_x = lambda pt: (MARGIN_IN * 72 + pt) / (theme.REPORT.width * 72)  # noqa: E731
+    to_y = lambda pt: 1 - (MARGIN_IN * 72 + pt) / (theme.REPORT.height * 72)  # noqa: E731
     for kind, x, y, text, s, weight, colour in lines:
         if kind == "text":
             weight_kw = _weight(weight)
@@ -127,10 +127,10 @@ def text_page(blocks: list[Block], footer: str = "") -> Figure:
     if footer:
         fig.text(
             to_x(0),
-            MARGIN_IN / 2 / style.HEIGHT_IN,
+            MARGIN_IN / 2 / theme.REPORT.height,
             footer,
             fontsize=7,
-            color=style.MUTED,
+            color=theme.MUTED,
             va="center",
         )
     return fig
@@ -139,7 +139,7 @@ def text_page(blocks: list[Block], footer: str = "") -> Figure:
 def _weight(weight: str) -> dict:
     """Bold where the font has a bold face; the CJK font has none, and its faux bold
     (an outline) would turn the words into shapes a reader cannot search or copy."""
-    strong = style.strong()
+    strong = theme.strong()
     return strong if weight == "bold" and "path_effects" not in strong else {"fontweight": "normal"}
 
 

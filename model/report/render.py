@@ -22,19 +22,15 @@ the other).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import shutil
 import sys
-import tempfile
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-from model.report import charts, style, tables
+from model.atomic import atomic_directory
+from model.report import charts, tables, theme
+from model.report.chartfiles import render_chart, write_chart
 from model.report.document import Chart, ChartList, Document
 from model.report.errors import ReportError
 from model.report.rundata import RunData, load_run
@@ -124,26 +120,6 @@ def build_run_document(run: RunData, tx: Text) -> Document:
     )
 
 
-@contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a temporary directory that replaces ``target`` only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o755)
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def _grid_csv(grid: Grid) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -163,12 +139,10 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
         (tmp / "figures").mkdir()
         (tmp / "tables").mkdir()
         for chart in doc.charts:
-            chart.png = style.png_bytes(chart.figure)
-            chart.svg = style.svg_bytes(chart.figure)
-            (tmp / "figures" / f"{chart.name}.png").write_bytes(chart.png)
-            (tmp / "figures" / f"{chart.name}.svg").write_bytes(chart.svg)
             text = chart.table.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
-            (tmp / "tables" / f"{chart.name}.csv").write_text(text, encoding=encoding)
+            files = render_chart(chart.figure, chart.name, text)
+            chart.png, chart.svg = files.png, files.svg
+            write_chart(files, tmp / "figures", tmp / "tables", encoding)
         (tmp / "tables" / "key-figures.csv").write_text(_grid_csv(doc.words.key_figures), encoding=encoding)
         if doc.words.inputs is not None:
             (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
@@ -199,14 +173,13 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
 def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en") -> Path:
     tx = Text(lang)
     run = load_run(run_dir)
-    with style.theme(lang):
+    with theme.theme(lang):
         doc = build_run_document(run, tx)
         return write_document(doc, Path(out_root) / report_dir_name(run.run_id, lang), "run")
 
 
 __all__ = [
     "ReportError",
-    "atomic_directory",
     "render_run_report",
     "report_dir_name",
     "write_document",

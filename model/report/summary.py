@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from model.constants import PROFILES, Z95
+from model.outputs import KEY_FIGURES, OUTPUTS
 from model.report.errors import ReportError
 from model.report.rundata import RunData
-from model.report.tables import PROFILES, run_labels
+from model.report.tables import run_labels
 from model.report.text import Text, format_number
 
 MONEY_UNITS = {
@@ -46,12 +48,6 @@ class Words:
     inputs: Grid | None = None
     extra: list[tuple[str, Grid]] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
-
-
-def _v(ds, name: str, **index) -> tuple[float, float]:
-    value = ds[name].sel(index) if index else ds[name]
-    se = ds[f"{name}_se"].sel(index) if index else ds[f"{name}_se"]
-    return float(value), float(se)
 
 
 def _inline(tx: Text, label: str) -> str:
@@ -90,24 +86,28 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
                 worlds=tx.count(run.worlds),
                 regime=_inline(tx, tx.regime(str(a.get("us_regime")))),
                 financing=_inline(tx, tx.financing(str(a.get("financing")), a.get("ptrl_share_japan"))),
-                collapse=tx.pct_ci(*_v(ds, "p_collapse")),
-                holds=tx.pct_ci(*_v(ds, "p_deterrence_holds")),
-                us=tx.pct_ci(*_v(ds, "p_us_intervenes")),
+                collapse=tx.pct_ci(*ds.offshore.pair("p_collapse")),
+                holds=tx.pct_ci(*ds.offshore.pair("p_deterrence_holds")),
+                us=tx.pct_ci(*ds.offshore.pair("p_us_intervenes")),
             )
         )
     played = ds.played.values
     top = PROFILES[int(np.argmax(played))]
     others = {"BB": "s_others_pp", "PP": "s_others_bb"}.get(top, "s_others_both")
-    sentence = tx("s_most_likely", profile=tx.profile(top), p=tx.pct_ci(*_v(ds, "played", profile=top)))
+    sentence = tx("s_most_likely", profile=tx.profile(top), p=tx.pct_ci(*ds.offshore.pair("played", profile=top)))
     rest = tx(
         others,
-        bb=tx.pct_ci(*_v(ds, "played", profile="BB")),
-        pp=tx.pct_ci(*_v(ds, "played", profile="PP")),
+        bb=tx.pct_ci(*ds.offshore.pair("played", profile="BB")),
+        pp=tx.pct_ci(*ds.offshore.pair("played", profile="PP")),
     )
     out.append(f"{sentence}{rest}" if tx.zh else f"{sentence} {rest}")
     pd_label = "Prisoner's Dilemma"
-    pd = _v(ds, "game_type_freq", japan_type=pd_label, korea_type=pd_label) if pd_label in ds.japan_type else (0.0, 0.0)
-    out.append(tx("s_equilibrium", pp=tx.pct_ci(*_v(ds, "pure_ne", profile="PP")), pd=tx.pct_ci(*pd)))
+    pd = (
+        ds.offshore.pair("game_type_freq", japan_type=pd_label, korea_type=pd_label)
+        if pd_label in ds.japan_type
+        else (0.0, 0.0)
+    )
+    out.append(tx("s_equilibrium", pp=tx.pct_ci(*ds.offshore.pair("pure_ne", profile="PP")), pd=tx.pct_ci(*pd)))
     freq = ds.game_type_freq.stack(pair=("japan_type", "korea_type"))
     best = int(np.argmax(freq.values))
     jt, kt = freq.pair.values[best]
@@ -116,12 +116,12 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
             "s_common_types",
             japan=tx.game_type(str(jt)),
             korea=tx.game_type(str(kt)),
-            p=tx.pct_ci(*_v(ds, "game_type_freq", japan_type=jt, korea_type=kt)),
+            p=tx.pct_ci(*ds.offshore.pair("game_type_freq", japan_type=jt, korea_type=kt)),
         )
     )
     if run.structural:
-        japan = _v(ds, "burden", country="japan", component="total")
-        korea = _v(ds, "burden", country="korea", component="total")
+        japan = ds.offshore.pair("burden", country="japan", component="total")
+        korea = ds.offshore.pair("burden", country="korea", component="total")
         parts = {c: float(ds.burden.sel(country="japan", component=c)) for c in ds.component.values if c != "total"}
         largest = max(parts, key=parts.get)
         share = parts[largest] / japan[0] if japan[0] > 0 else 0.0
@@ -139,23 +139,23 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
         out.append(
             tx(
                 "s_tail",
-                cvar=tx.money_ci(*_v(ds, "cvar95", country="japan", component="total")),
-                var=tx.money_ci(*_v(ds, "var95", country="japan", component="total")),
+                cvar=tx.money_ci(*ds.offshore.pair("cvar95", country="japan", component="total")),
+                var=tx.money_ci(*ds.offshore.pair("var95", country="japan", component="total")),
             )
         )
         out.append(
             tx(
                 "s_commit",
-                korea=tx.pct_ci(*_v(ds, "korea_passes_after_commit")),
+                korea=tx.pct_ci(*ds.offshore.pair("korea_passes_after_commit")),
                 before=tx.pct(float(ds.p_collapse)),
-                after=tx.pct_ci(*_v(ds, "p_collapse_commit")),
+                after=tx.pct_ci(*ds.offshore.pair("p_collapse_commit")),
                 burden_before=tx.money(japan[0]),
                 burden_after=tx.money(float(ds.burden_commit.sel(country="japan", component="total"))),
             )
         )
     else:
-        out.append(tx("s_commit_ordinal", korea=tx.pct_ci(*_v(ds, "korea_passes_after_commit"))))
-    out.append(tx("s_commit_best", p=tx.pct_ci(*_v(ds, "commit_is_best"))))
+        out.append(tx("s_commit_ordinal", korea=tx.pct_ci(*ds.offshore.pair("korea_passes_after_commit"))))
+    out.append(tx("s_commit_best", p=tx.pct_ci(*ds.offshore.pair("commit_is_best"))))
     if run.structural and "burden_bound" in ds:
         several = _multiple_equilibria_share(ds)
         bounds = ds.burden_bound.sel(country="japan", component="total").values
@@ -165,22 +165,10 @@ def executive_summary(run: RunData, tx: Text) -> list[str]:
                     "s_selection",
                     share=tx.pct(several),
                     best=tx.money_ci(
-                        *_v(
-                            ds,
-                            "burden_bound",
-                            bound="japan_best",
-                            country="japan",
-                            component="total",
-                        )
+                        *ds.offshore.pair("burden_bound", bound="japan_best", country="japan", component="total")
                     ),
                     worst=tx.money_ci(
-                        *_v(
-                            ds,
-                            "burden_bound",
-                            bound="japan_worst",
-                            country="japan",
-                            component="total",
-                        )
+                        *ds.offshore.pair("burden_bound", bound="japan_worst", country="japan", component="total")
                     ),
                 )
             )
@@ -194,55 +182,29 @@ def _multiple_equilibria_share(ds) -> float:
 
 
 def key_figures(run: RunData, tx: Text) -> Grid:
+    """The registered key figures (:data:`model.outputs.KEY_FIGURES`) the run holds, with intervals."""
     ds = run.ds
     rows: list[list[str]] = []
-
-    def prob(label: str, name: str, **index) -> None:
-        value, se = _v(ds, name, **index)
-        rows.append([label, tx.pct(value), _range_pct(tx, value, se)])
-
-    def money(label: str, name: str, **index) -> None:
-        value, se = _v(ds, name, **index)
-        rows.append([label, tx.money(value), _range_money(tx, value, se)])
-
-    if run.structural:
-        for code, name in (
-            ("collapse", "p_collapse"),
-            ("holds", "p_deterrence_holds"),
-            ("us", "p_us_intervenes"),
-        ):
-            prob(tx(f"kf_{code}"), name)
-    for profile in PROFILES if not run.structural else ("PP", "BB"):
-        prob(tx("kf_played", profile=tx.profile_short(profile)), "played", profile=profile)
-    if run.structural:
-        for country in ("japan", "korea"):
-            money(
-                tx("kf_burden", country=tx.country(country)),
-                "burden",
-                country=country,
-                component="total",
-            )
-        money(tx("kf_var", country=tx.country("japan")), "var95", country="japan", component="total")
-        money(tx("kf_cvar", country=tx.country("japan")), "cvar95", country="japan", component="total")
-    pd_label = "Prisoner's Dilemma"
-    if pd_label in ds.japan_type:
-        prob(tx("kf_pd"), "game_type_freq", japan_type=pd_label, korea_type=pd_label)
-    prob(tx("kf_korea_passes"), "korea_passes_after_commit")
-    prob(tx("kf_commit_best"), "commit_is_best")
+    lang = "zh-TW" if tx.zh else "en"
+    for name in KEY_FIGURES:
+        if not ds.offshore.has(name):
+            continue
+        out = OUTPUTS[name]
+        value, se = ds.offshore.pair(name)
+        if out.is_probability:
+            rows.append([out.label[lang], tx.pct(value), _range_pct(tx, value, se)])
+        else:
+            rows.append([out.label[lang], tx.money(value), _range_money(tx, value, se)])
     return Grid([tx("col_quantity"), tx("col_estimate"), tx("col_interval")], rows)
 
 
 def _range_pct(tx: Text, value: float, se: float) -> str:
-    from model.summary import Z95
-
     lo, hi = max(value - Z95 * se, 0.0), min(value + Z95 * se, 1.0)
     digits = 1 if 100 * Z95 * se >= 0.05 or value == 0 else 2
     return f"{tx.pct(lo, digits)}–{tx.pct(hi, digits)}"
 
 
 def _range_money(tx: Text, value: float, se: float) -> str:
-    from model.summary import Z95
-
     return f"{tx.money_number(value - Z95 * se)}–{tx.money_number(value + Z95 * se)}"
 
 
@@ -366,9 +328,9 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
             tx(
                 "s_cmp_collapse",
                 worst=hi[2],
-                worst_p=tx.pct_ci(*_v(hi[1].ds, "p_collapse")),
+                worst_p=tx.pct_ci(*hi[1].ds.offshore.pair("p_collapse")),
                 best=lo[2],
-                best_p=tx.pct_ci(*_v(lo[1].ds, "p_collapse")),
+                best_p=tx.pct_ci(*lo[1].ds.offshore.pair("p_collapse")),
             )
         )
         burden = [(float(r.ds.burden.sel(country="japan", component="total")), r, lab) for r, lab in structural]
@@ -378,8 +340,8 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
                 "s_cmp_burden",
                 worst=hi[2],
                 best=lo[2],
-                worst_v=tx.money_ci(*_v(hi[1].ds, "burden", country="japan", component="total")),
-                best_v=tx.money_ci(*_v(lo[1].ds, "burden", country="japan", component="total")),
+                worst_v=tx.money_ci(*hi[1].ds.offshore.pair("burden", country="japan", component="total")),
+                best_v=tx.money_ci(*lo[1].ds.offshore.pair("burden", country="japan", component="total")),
             )
         )
     pp = [(float(r.ds.played.sel(profile="PP")), r, lab) for r, lab in zip(runs, labels, strict=True)]
@@ -387,9 +349,9 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
     out.append(
         tx(
             "s_cmp_played",
-            lo=tx.pct_ci(*_v(lo[1].ds, "played", profile="PP")),
+            lo=tx.pct_ci(*lo[1].ds.offshore.pair("played", profile="PP")),
             lo_run=lo[2],
-            hi=tx.pct_ci(*_v(hi[1].ds, "played", profile="PP")),
+            hi=tx.pct_ci(*hi[1].ds.offshore.pair("played", profile="PP")),
             hi_run=hi[2],
         )
     )
@@ -398,9 +360,9 @@ def comparison_summary(runs: Sequence[RunData], tx: Text) -> list[str]:
     out.append(
         tx(
             "s_cmp_korea",
-            lo=tx.pct_ci(*_v(lo[1].ds, "korea_passes_after_commit")),
+            lo=tx.pct_ci(*lo[1].ds.offshore.pair("korea_passes_after_commit")),
             lo_run=lo[2],
-            hi=tx.pct_ci(*_v(hi[1].ds, "korea_passes_after_commit")),
+            hi=tx.pct_ci(*hi[1].ds.offshore.pair("korea_passes_after_commit")),
             hi_run=hi[2],
         )
     )
@@ -418,7 +380,7 @@ def comparison_key_figures(runs: Sequence[RunData], tx: Text) -> Grid:
         def cell(r: RunData) -> str:
             if name not in r.ds:
                 return "–"
-            value, se = _v(r.ds, name, **index)
+            value, se = r.ds.offshore.pair(name, **index)
             return f"{tx.pct(value)} ({_range_pct(tx, value, se)})"
 
         return cell
@@ -427,7 +389,7 @@ def comparison_key_figures(runs: Sequence[RunData], tx: Text) -> Grid:
         def cell(r: RunData) -> str:
             if name not in r.ds:
                 return "–"
-            value, se = _v(r.ds, name, **index)
+            value, se = r.ds.offshore.pair(name, **index)
             return f"{tx.money(value)} ({_range_money(tx, value, se)})"
 
         return cell

@@ -17,14 +17,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from model.constants import COMPONENTS, PROFILES, Z95
 from model.report.distribution import BurdenSample
 from model.report.rundata import RunData
 from model.report.text import Text
-from model.summary import Z95
 
-PROFILES = ("BB", "BP", "PB", "PP")
 OUTCOMES = (("holds", "p_deterrence_holds"), ("us", "p_us_intervenes"), ("collapse", "p_collapse"))
-COMPONENTS = ("defence", "retaliation", "ptrl", "war", "collapse")
 HIST_BINS = 60
 
 
@@ -66,12 +64,6 @@ class _Builder:
         return Table(pd.DataFrame(self.rows), dict(self.headers))
 
 
-def _value(ds: xr.Dataset, name: str, **index) -> tuple[float, float]:
-    value = ds[name].sel(index) if index else ds[name]
-    se = ds[f"{name}_se"].sel(index) if index else ds[f"{name}_se"]
-    return float(value), float(se)
-
-
 # -- one run --------------------------------------------------------------------------
 
 
@@ -83,10 +75,10 @@ def game_table(run: RunData, tx: Text) -> Table:
     b.header("label", tx("t_label"))
     for profile in PROFILES:
         row: dict = {"code": profile, "label": tx.profile_short(profile)}
-        b.estimate(row, "played", tx("h_played"), *_value(ds, "played", profile=profile), 100, "%")
-        b.estimate(row, "pure_ne", tx("h_pure_ne"), *_value(ds, "pure_ne", profile=profile), 100, "%")
+        b.estimate(row, "played", tx("h_played"), *ds.offshore.pair("played", profile=profile), 100, "%")
+        b.estimate(row, "pure_ne", tx("h_pure_ne"), *ds.offshore.pair("pure_ne", profile=profile), 100, "%")
         for country in ("japan", "korea"):
-            value, se = _value(ds, "mean_payoff", player=country, profile=profile)
+            value, se = ds.offshore.pair("mean_payoff", player=country, profile=profile)
             if run.structural:
                 label = tx("h_burden", country=tx.country(country))
                 b.estimate(row, f"burden_{country}", label, -value, se, tx.money_scale, tx.money_unit)
@@ -114,7 +106,7 @@ def eq_sets(run: RunData, tx: Text) -> Table:
             row,
             "share",
             tx("axis_share_worlds"),
-            *_value(ds, "eq_set_freq", eq_set=label),
+            *ds.offshore.pair("eq_set_freq", eq_set=label),
             100,
             "%",
         )
@@ -132,7 +124,7 @@ def game_types(run: RunData, tx: Text) -> Table:
     b.header("korea_label", tx("axis_korea_type"))
     for jt in ds.japan_type.values:
         for kt in ds.korea_type.values:
-            value, se = _value(ds, "game_type_freq", japan_type=jt, korea_type=kt)
+            value, se = ds.offshore.pair("game_type_freq", japan_type=jt, korea_type=kt)
             if value <= 0:
                 continue
             row: dict = {
@@ -174,12 +166,12 @@ def burden_distribution(run: RunData, tx: Text, sample: BurdenSample) -> Table:
             }
         )
     unit = tx.money_unit
-    markers = [("mean", "legend_mean", *_value(ds, "burden", country="japan", component="total"))]
+    markers = [("mean", "legend_mean", *ds.offshore.pair("burden", country="japan", component="total"))]
     if "quantile" in ds.burden_quantile.dims:
         median = float(ds.burden_quantile.sel(country="japan", component="total", quantile=0.5))
         markers.append(("median", "legend_median", median, float("nan")))
-    markers.append(("var95", "legend_var", *_value(ds, "var95", country="japan", component="total")))
-    markers.append(("cvar95", "legend_cvar", *_value(ds, "cvar95", country="japan", component="total")))
+    markers.append(("var95", "legend_var", *ds.offshore.pair("var95", country="japan", component="total")))
+    markers.append(("cvar95", "legend_cvar", *ds.offshore.pair("cvar95", country="japan", component="total")))
     for code, key, value, se in markers:
         row: dict = {"series": "marker", "code": code, "label": tx(key, v="").strip()}
         b.estimate(row, "value", tx("col_estimate"), value, se, scale, unit)
@@ -207,7 +199,7 @@ def burden_components(run: RunData, tx: Text) -> Table:
                 row,
                 "burden",
                 tx("panel_burden"),
-                *_value(ds, "burden", country=country, component=component),
+                *ds.offshore.pair("burden", country=country, component=component),
                 tx.money_scale,
                 tx.money_unit,
             )
@@ -255,7 +247,7 @@ def commitment(run: RunData, tx: Text) -> Table:
                 row,
                 "value",
                 tx("col_estimate"),
-                *_value(ds, played_var[name], profile=profile),
+                *ds.offshore.pair(played_var[name], profile=profile),
                 100,
                 "",
             )
@@ -272,7 +264,7 @@ def commitment(run: RunData, tx: Text) -> Table:
                     "label": tx(f"outcome_label_{code}"),
                     "unit": "%",
                 }
-                b.estimate(row, "value", tx("col_estimate"), *_value(ds, f"{variable}{suffix}"), 100, "")
+                b.estimate(row, "value", tx("col_estimate"), *ds.offshore.pair(f"{variable}{suffix}"), 100, "")
                 b.rows.append(row)
         burden_var = {
             "simultaneous": "burden",
@@ -293,7 +285,7 @@ def commitment(run: RunData, tx: Text) -> Table:
                     row,
                     "value",
                     tx("col_estimate"),
-                    *_value(ds, burden_var[name], country=country, component="total"),
+                    *ds.offshore.pair(burden_var[name], country=country, component="total"),
                     tx.money_scale,
                     "",
                 )
@@ -395,7 +387,7 @@ def cmp_outcomes(runs: Sequence[RunData], tx: Text) -> Table:
                 "code": code,
                 "label": tx(f"outcome_label_{code}"),
             }
-            b.estimate(row, "value", tx("axis_probability"), *_value(run.ds, variable), 100, "%")
+            b.estimate(row, "value", tx("axis_probability"), *run.ds.offshore.pair(variable), 100, "%")
             b.rows.append(row)
     return b.table()
 
@@ -416,7 +408,7 @@ def cmp_played(runs: Sequence[RunData], tx: Text) -> Table:
                 row,
                 "value",
                 tx("axis_probability"),
-                *_value(run.ds, "played", profile=profile),
+                *run.ds.offshore.pair("played", profile=profile),
                 100,
                 "%",
             )
@@ -443,7 +435,7 @@ def cmp_burden(runs: Sequence[RunData], tx: Text) -> Table:
                 row,
                 "burden",
                 tx("panel_burden"),
-                *_value(run.ds, "burden", country=country, component="total"),
+                *run.ds.offshore.pair("burden", country=country, component="total"),
                 tx.money_scale,
                 unit,
             )
@@ -451,7 +443,7 @@ def cmp_burden(runs: Sequence[RunData], tx: Text) -> Table:
                 row,
                 "var95",
                 tx("legend_var_marker"),
-                *_value(run.ds, "var95", country=country, component="total"),
+                *run.ds.offshore.pair("var95", country=country, component="total"),
                 tx.money_scale,
                 unit,
             )
@@ -477,7 +469,7 @@ def cmp_components(runs: Sequence[RunData], tx: Text) -> Table:
                 row,
                 "burden",
                 tx("panel_burden"),
-                *_value(run.ds, "burden", country="japan", component=component),
+                *run.ds.offshore.pair("burden", country="japan", component=component),
                 tx.money_scale,
                 tx.money_unit,
             )
@@ -495,6 +487,6 @@ def cmp_commitment(runs: Sequence[RunData], tx: Text) -> Table:
             ("both_pass", "legend_both_pass", "played", {"profile": "PP"}),
         ):
             row: dict = {"run": run.run_id, "run_label": label, "code": code, "label": tx(key)}
-            b.estimate(row, "value", tx("axis_probability"), *_value(run.ds, variable, **index), 100, "%")
+            b.estimate(row, "value", tx("axis_probability"), *run.ds.offshore.pair(variable, **index), 100, "%")
             b.rows.append(row)
     return b.table()

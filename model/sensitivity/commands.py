@@ -200,7 +200,8 @@ def sensitivity_command() -> click.Command:
         prim: scenario discovery of the input boxes that lead to collapse or to Japan
         balancing alone. regime: a map over two inputs (--regime-x, --regime-y).
         """
-        from model.sensitivity.studies import options_from, start_sensitivity
+        from model.sensitivity.options import options_from
+        from model.sensitivity.studies import start_sensitivity
         from model.sensitivity.study import load
 
         execution = execution_from_options(jobs, backend, scheduler, quiet)

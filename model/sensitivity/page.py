@@ -1,38 +1,28 @@
-"""The study page: ``study.html`` (self-contained), ``summary.md`` and CSV tables.
+"""The study page: ``study.html`` (self-contained), ``summary.md``, ``charts/`` and ``tables/``.
 
-The HTML page embeds every chart as a base64 PNG and uses no external resource (no
-fonts, scripts, styles or images fetched from anywhere), so it can be mailed or
-opened offline. ``summary.md`` holds the same text and tables and links the charts
-by relative path.
+The HTML page is ``templates/study.html`` on the reports' shared base
+(:mod:`model.report.htmlpage`): every chart embedded as a base64 PNG, no external
+resource, so it can be mailed or opened offline. ``summary.md`` holds the same text
+and tables and links the charts by relative path. ``charts/`` (PNG and SVG, written
+by the shared chart writer) and ``tables/`` (CSV) are each published whole
+(:func:`model.atomic.atomic_directory`): a resumed study never mixes old and new files.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from model.rundir import atomic_write_bytes
+from model.atomic import atomic_directory, atomic_write_bytes
+from model.report.chartfiles import write_chart
+from model.report.htmlpage import frame_table, render_page
 from model.sensitivity.charts import Chart
 
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 2rem auto;
-       max-width: 1100px; color: #222; line-height: 1.45; padding: 0 1rem; }
-h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
-h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
-p.meta { color: #555; font-size: 0.9rem; }
-figure { margin: 1.2rem 0; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: 0.88rem; color: #444; }
-table { border-collapse: collapse; font-size: 0.82rem; margin: 0.6rem 0 1.2rem; display: block; overflow-x: auto; }
-th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right; white-space: nowrap; }
-th { background: #f3f6fa; } td:first-child, th:first-child { text-align: left; }
-pre { background: #f7f7f7; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
-.note { font-size: 0.88rem; color: #444; }
-"""
+CHARTS = "charts"
+TABLES = "tables"
 
 
 @dataclass
@@ -64,6 +54,10 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _numeric(value) -> bool:
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool | np.bool_)
+
+
 def markdown_table(frame: pd.DataFrame, rows: int) -> str:
     head = frame.head(rows)
     lines = [
@@ -77,27 +71,7 @@ def markdown_table(frame: pd.DataFrame, rows: int) -> str:
     return "\n".join(lines)
 
 
-def html_table(frame: pd.DataFrame, rows: int) -> str:
-    head = frame.head(rows)
-    out = [
-        "<table><thead><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in head.columns) + "</tr></thead><tbody>"
-    ]
-    for record in head.itertuples(index=False):
-        out.append("<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in record) + "</tr>")
-    out.append("</tbody></table>")
-    if len(frame) > rows:
-        out.append(f'<p class="note">{rows} of {len(frame)} rows; all in the CSV file.</p>')
-    return "".join(out)
-
-
-def write_tables(sections: list[Section], directory: Path) -> None:
-    (directory / "tables").mkdir(parents=True, exist_ok=True)
-    for section in sections:
-        for table in section.tables:
-            atomic_write_bytes(directory / "tables" / f"{table.name}.csv", table.frame.to_csv(index=False).encode())
-
-
-def render_markdown(title: str, meta: list[str], sections: list[Section], directory: Path) -> str:
+def render_markdown(title: str, meta: list[str], sections: list[Section]) -> str:
     parts = [f"# {title}", "", *[f"- {m}" for m in meta], ""]
     for section in sections:
         parts += [f"## {section.title}", ""]
@@ -106,16 +80,15 @@ def render_markdown(title: str, meta: list[str], sections: list[Section], direct
         if section.code:
             parts += ["```", section.code, "```", ""]
         for chart in section.charts:
-            rel = chart.png.relative_to(directory).as_posix()
             parts += [
-                f"![{chart.title}]({rel})",
+                f"![{chart.title}]({CHARTS}/{chart.name}.png)",
                 "",
-                f"*{chart.caption}* (SVG: `{chart.svg.relative_to(directory).as_posix()}`)",
+                f"*{chart.caption}* (SVG: `{CHARTS}/{chart.name}.svg`)",
                 "",
             ]
         for table in section.tables:
             parts += [
-                f"**{table.caption}** (`tables/{table.name}.csv`)",
+                f"**{table.caption}** (`{TABLES}/{table.name}.csv`)",
                 "",
                 markdown_table(table.frame, table.show_rows),
                 "",
@@ -124,40 +97,40 @@ def render_markdown(title: str, meta: list[str], sections: list[Section], direct
 
 
 def render_html(title: str, meta: list[str], sections: list[Section]) -> str:
-    body = [
-        f"<h1>{html.escape(title)}</h1>",
-        '<p class="meta">' + "<br>".join(html.escape(m) for m in meta) + "</p>",
+    views = [
+        {
+            "title": s.title,
+            "text": s.text,
+            "code": s.code,
+            "charts": s.charts,
+            "tables": [
+                {
+                    "name": t.name,
+                    "caption": t.caption,
+                    "html": frame_table(t.frame, _fmt, _numeric, t.show_rows),
+                    "hidden": len(t.frame) > t.show_rows,
+                    "shown": t.show_rows,
+                    "total": len(t.frame),
+                }
+                for t in s.tables
+            ],
+        }
+        for s in sections
     ]
-    for section in sections:
-        body.append(f"<h2>{html.escape(section.title)}</h2>")
-        for paragraph in section.text:
-            body.append("<p>" + html.escape(paragraph).replace("\n", "<br>") + "</p>")
-        if section.code:
-            body.append(f"<pre>{html.escape(section.code)}</pre>")
-        for chart in section.charts:
-            data = base64.b64encode(chart.png.read_bytes()).decode("ascii")
-            body.append(
-                f'<figure><img alt="{html.escape(chart.title)}" src="data:image/png;base64,{data}">'
-                f"<figcaption>{html.escape(chart.caption)}</figcaption></figure>"
-            )
-        for table in section.tables:
-            body.append(
-                f"<p><strong>{html.escape(table.caption)}</strong> "
-                f'<span class="note">(tables/{html.escape(table.name)}.csv)</span></p>'
-            )
-            body.append(html_table(table.frame, table.show_rows))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    return render_page("study.html", lang="en", html_lang="en", title=title, meta=meta, sections=views)
 
 
 def write_page(directory: Path, title: str, meta: list[str], sections: list[Section]) -> Path:
-    """Write tables, ``summary.md`` and ``study.html`` into ``directory``; returns the HTML path."""
-    write_tables(sections, directory)
-    atomic_write_bytes(directory / "summary.md", render_markdown(title, meta, sections, directory).encode())
+    """Write ``charts/``, ``tables/``, ``summary.md`` and ``study.html`` into ``directory``; returns the HTML path."""
+    with atomic_directory(directory / CHARTS) as charts:
+        for section in sections:
+            for chart in section.charts:
+                write_chart(chart.files, charts)
+    with atomic_directory(directory / TABLES) as tables:
+        for section in sections:
+            for table in section.tables:
+                (tables / f"{table.name}.csv").write_text(table.frame.to_csv(index=False), encoding="utf-8")
+    atomic_write_bytes(directory / "summary.md", render_markdown(title, meta, sections).encode())
     path = directory / "study.html"
     atomic_write_bytes(path, render_html(title, meta, sections).encode())
     return path

@@ -24,8 +24,9 @@ import pandas as pd
 import xarray as xr
 from scipy.stats import norm, rankdata
 
+from model.outputs import output as registered
 from model.sensitivity.labels import short
-from model.sensitivity.worlds import OUTPUT_INFO, OUTPUTS, Sample
+from model.sensitivity.worlds import OUTPUTS, Sample
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ class RankCorrelations:
 
     def describe(self, top: int = 4) -> str:
         lines = []
-        for o, output in enumerate(self.outputs):
-            label, _ = OUTPUT_INFO[output]
+        for o, name in enumerate(self.outputs):
+            label = registered(name).label["en"]
             if not np.any(np.isfinite(self.spearman[o])):
                 lines.append(f"{label}: constant over the worlds.")
                 continue
@@ -108,8 +109,13 @@ def _fisher(r: np.ndarray, se: float, z: float) -> np.ndarray:
     return np.stack([np.tanh(centre - z * se), np.tanh(centre + z * se)])
 
 
-def rank_correlations(sample: Sample, outputs: tuple[str, ...] = OUTPUTS, confidence: float = 0.95) -> RankCorrelations:
-    """Spearman correlations and PRCC of every input with every output."""
+def rank_correlations(
+    sample: Sample, outputs: tuple[str, ...] | None = None, confidence: float = 0.95
+) -> RankCorrelations:
+    """Spearman correlations and PRCC of every input with every output (default: the
+    analysed outputs the sample holds)."""
+    if outputs is None:
+        outputs = tuple(name for name in OUTPUTS if name in sample.y)
     x = sample.x
     d, n = x.shape
     if n < d + 5:

@@ -27,13 +27,15 @@ from model.config import ConfigError, LoadedConfig
 from model.engine import ChunkPlan, draw_worlds
 from model.equilibria import equilibrium_set_label
 from model.execution import Execution
+from model.outputs import output
 from model.sensitivity.labels import key_label
 from model.sensitivity.parallel import parallel_map
 from model.sensitivity.study import Axis, toml_literal
 from model.sensitivity.worlds import WorldModel
 from model.simulation import resolve
 
-MAP_QUANTITIES = ("p_collapse", "p_us_intervenes", "japan_burden")
+MAP_QUANTITIES = ("p_collapse", "p_us_intervenes", "japan_burden", "korea_alone")
+"""Registered outputs (model.outputs) averaged in every cell of the map."""
 DEFAULT_STEPS = 21
 EDGE_PERCENTILES = (0.01, 0.99)
 
@@ -88,17 +90,14 @@ class RegimeMap:
             np.array([[equilibrium_set_label(int(c)) for c in row] for row in self.modal], dtype=str),
             {"long_name": "most likely equilibrium set"},
         )
-        units = {
-            "p_collapse": "1",
-            "p_us_intervenes": "1",
-            "japan_burden": "USD bn over the horizon",
-        }
         for name in MAP_QUANTITIES:
-            ds[f"map_{name}"] = ((yd, xd), self.mean[name], {"units": units[name]})
+            out = output(name)
+            units = "1" if out.is_probability else out.unit
+            ds[f"map_{name}"] = ((yd, xd), self.mean[name], {"units": units, "long_name": out.label["en"]})
             ds[f"map_{name}_se"] = (
                 (yd, xd),
                 self.se[name],
-                {"units": units[name], "long_name": f"Monte Carlo standard error of map_{name}"},
+                {"units": units, "long_name": f"Monte Carlo standard error of map_{name}"},
             )
         ds.attrs.update(map_x=self.x_key, map_y=self.y_key, map_worlds_per_cell=self.n)
         return ds

@@ -32,8 +32,9 @@ import xarray as xr
 from scipy.stats import qmc
 
 from model.execution import Execution
+from model.outputs import output as registered
 from model.sensitivity.labels import short
-from model.sensitivity.worlds import OUTPUT_INFO, OUTPUTS, WorldModel
+from model.sensitivity.worlds import OUTPUTS, WorldModel
 
 SOBOL_STREAM = 0x50B01  # spawn key separating the Sobol' design from every run stream
 
@@ -98,7 +99,7 @@ class SobolIndices:
                 ),
             }
         )
-        ds["output_unit"] = ("output", [OUTPUT_INFO[o][1] for o in self.outputs])
+        ds["output_unit"] = ("output", [registered(o).unit for o in self.outputs])
         for name, value, ci, text in (
             ("sobol_first", self.first, self.first_ci, "first-order Sobol' index"),
             ("sobol_total", self.total, self.total_ci, "total-order Sobol' index"),
@@ -133,8 +134,8 @@ class SobolIndices:
 
     def describe(self, top: int = 4) -> str:
         lines = []
-        for o, output in enumerate(self.outputs):
-            label, _ = OUTPUT_INFO[output]
+        for o, name in enumerate(self.outputs):
+            label = registered(name).label["en"]
             if not np.isfinite(self.variance[o]) or self.variance[o] == 0:
                 lines.append(f"{label}: constant over the inputs, no indices.")
                 continue

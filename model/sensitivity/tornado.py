@@ -19,11 +19,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from model.equilibria import PROFILES, equilibrium_set_label
+from model.constants import PROFILES
+from model.equilibria import equilibrium_set_label
+from model.outputs import output
 from model.sensitivity.labels import short
-from model.sensitivity.worlds import OUTPUT_INFO, WorldModel
+from model.sensitivity.worlds import WorldModel
 
-TORNADO_OUTPUTS = ("japan_burden", "p_collapse", "korea_burden", "p_us_intervenes")
+TORNADO_OUTPUTS = ("japan_burden", "p_collapse", "korea_burden", "p_us_intervenes", "korea_alone")
+"""Registered outputs (model.outputs) whose swings the tornado records."""
 
 
 def played_label(weights: np.ndarray) -> str:
@@ -110,7 +113,7 @@ class Tornado:
             {"long_name": "input value at the percentile", "units": "the input's own unit"},
         )
         for name in TORNADO_OUTPUTS:
-            label, unit = OUTPUT_INFO[name]
+            label, unit = output(name).label["en"], output(name).unit
             arr = np.stack([self.low[name], np.full(len(self.inputs), self.base[name]), self.high[name]])
             ds[f"tornado_{name}"] = (
                 ("tornado_end", "tornado_input"),

@@ -8,19 +8,11 @@ priors keep their values, and each world is solved exactly as in a run
 probabilities, then outcome probabilities and expected burdens given the world.
 Inside a world nothing is random, so ``f`` is deterministic.
 
-Outputs (each float64 ``(n,)``):
-
-``japan_burden``
-    Japan's expected total burden given the world, USD bn over the horizon.
-``p_collapse``
-    Probability the regional balance collapses given the world (0 or 1 unless the
-    selection rule mixes).
-``japan_alone``
-    Probability the profile BP (Japan balances, Korea passes) is played.
-
-and, for regime maps and tables, ``p_us_intervenes``, ``korea_burden`` and
-``eq_set`` (the world's equilibrium-set bit code, docs/MODEL.md §4) and ``played``
-(the selection rule's profile probabilities, float64 ``(4, n)``, BB, BP, PB, PP).
+Outputs: every registered output with a per-world form (:mod:`model.outputs`), each
+float64 ``(n,)``, keyed by its registry name; the methods analyse
+:data:`model.outputs.ANALYSED` by default. For regime maps and tables also ``eq_set``
+(the world's equilibrium-set bit code, docs/MODEL.md §4) and ``played`` (the selection
+rule's profile probabilities, float64 ``(4, n)``, BB, BP, PB, PP).
 """
 
 from __future__ import annotations
@@ -33,20 +25,15 @@ import numpy as np
 from model.config import ConfigError, LoadedConfig
 from model.engine import ChunkPlan, draw_worlds, payoffs_of, select
 from model.execution import Execution
+from model.outputs import ANALYSED, WorldValues
+from model.outputs import OUTPUTS as REGISTRY
 from model.sampling import U_EPSILON
 from model.sensitivity.parallel import parallel_map
 from model.signature import signatures, tables
 
-OUTPUTS = ("japan_burden", "p_collapse", "japan_alone")
-"""Outputs analysed by Sobol', rank correlation and tornado, in this order."""
-
-OUTPUT_INFO = {
-    "japan_burden": ("Japan's expected burden", "USD bn over the horizon"),
-    "korea_burden": ("Korea's expected burden", "USD bn over the horizon"),
-    "p_collapse": ("P(regional balance collapses)", "probability"),
-    "p_us_intervenes": ("P(US intervenes)", "probability"),
-    "japan_alone": ("P(Japan balances alone, BP played)", "probability"),
-}
+OUTPUTS = ANALYSED
+"""Outputs analysed by Sobol', rank correlation and PRIM by default (registry names)."""
+PER_WORLD = tuple(o for o in REGISTRY.values() if o.per_world is not None)
 BLOCK = 65_536  # worlds per evaluation block (bounds memory; blocks run in parallel)
 PARALLEL_MIN_WORLDS = 2**20  # below this, worker start-up costs more than it saves
 
@@ -105,17 +92,11 @@ class WorldModel:
         worlds, japan, korea = payoffs_of(self.config, dict(draws), n)
         code, _ = signatures(japan, korea)
         played = select(japan, korea, code, self.config.game.selection).dense()
-        burden = worlds.expected_burden(played)  # (2, 6, n)
-        outcome = worlds.outcome_probabilities(played)  # (3, n)
-        return {
-            "japan_burden": burden[0, -1],
-            "korea_burden": burden[1, -1],
-            "p_collapse": outcome[2],
-            "p_us_intervenes": outcome[1],
-            "japan_alone": played[1],
-            "eq_set": tables().eq_set.take(code).astype(np.int16),
-            "played": played,  # (4, n): BB, BP, PB, PP
-        }
+        values = WorldValues(played, worlds.outcome_probabilities(played), worlds.expected_burden(played), code)
+        out = {o.name: o.of_worlds(values) for o in PER_WORLD}
+        out["eq_set"] = tables().eq_set.take(code).astype(np.int16)
+        out["played"] = played  # (4, n): BB, BP, PB, PP
+        return out
 
     def evaluate(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """All outputs of the worlds ``x`` (d, n), in blocks of :data:`BLOCK` worlds."""
