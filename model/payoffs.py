@@ -75,8 +75,8 @@ class BurdenModel:
     ----------
     intervenes, collapses : bool (4, n)
         Per profile (BB, BP, PB, PP): the US intervenes; the balance collapses.
-    horizon : float
-        Years over which annual flows are summed.
+    horizon : float64 (n,)
+        T, the years over which annual flows are summed.
     cost, retaliation, ptrl_paid, war_loss, collapse_loss : float64 (2, n)
         Per country (japan, korea): balancing outlay, solo retaliation and PTRL
         payment (USD bn per year), war and collapse losses (USD bn, totals).
@@ -92,7 +92,7 @@ class BurdenModel:
 
     intervenes: np.ndarray
     collapses: np.ndarray
-    horizon: float
+    horizon: np.ndarray
     cost: np.ndarray
     retaliation: np.ndarray
     ptrl_paid: np.ndarray
@@ -110,7 +110,7 @@ class BurdenModel:
         return BurdenModel(
             intervenes=self.intervenes[:, idx],
             collapses=self.collapses[:, idx],
-            horizon=self.horizon,
+            horizon=self.horizon[idx],
             cost=self.cost[:, idx],
             retaliation=self.retaliation[:, idx],
             ptrl_paid=self.ptrl_paid[:, idx],
@@ -217,7 +217,7 @@ def structural_worlds(config: Config, draws: Mapping[str, np.ndarray], n: int) -
     """
     s = config.game.structural
     regime = config.policy.us_regime
-    horizon = s.horizon_years
+    horizon = draws["game.structural.horizon_years"]  # (n,): T may carry a prior
 
     def get(key: str) -> np.ndarray:
         return draws[f"game.structural.{key}"]

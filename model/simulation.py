@@ -70,11 +70,16 @@ def run_attributes(loaded: LoadedConfig) -> dict[str, str | int]:
             us_regime=cfg.policy.us_regime,
             financing=cfg.policy.financing,
             ptrl_share_japan=str(cfg.policy.ptrl_share_japan),
-            horizon_years=str(cfg.game.structural.horizon_years),
+            horizon_years=str(_horizon_value(cfg.game.structural.horizon_years)),
         )
     for name, version in package_versions().items():
         attrs[f"version_{name}"] = version
     return attrs
+
+
+def _horizon_value(prior) -> float:
+    """T in years for labels: its value, or its prior's mean when it is uncertain."""
+    return prior.value if prior.is_fixed else prior.expected_value()
 
 
 def simulate(

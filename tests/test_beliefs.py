@@ -162,7 +162,7 @@ def test_a_world_by_hand() -> None:
     of the resolve: the baseline's PERT 40/90/200, log-mean 4.5608, log-sd 0.3026."""
     config, draws = one_world()
     w = structural_worlds(config, draws, 1)
-    t = config.game.structural.horizon_years
+    t = config.game.structural.horizon_years.value
     mu0, tau0 = 4.560768, 0.302597  # LogPrior.of(PERT 40/90/200), checked against quadrature above
     weight = tau0**2 / (tau0**2 + 0.3**2)  # 0.5043
     m = weight * math.log(80) + (1 - weight) * mu0

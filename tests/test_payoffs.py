@@ -20,7 +20,7 @@ except ModuleNotFoundError:  # pytest's default rootdir-relative import of tests
 def test_offshore_balancing_world_by_hand() -> None:
     config, draws = fixed_config()
     w = structural_worlds(config, draws, 1)
-    t = config.game.structural.horizon_years
+    t = config.game.structural.horizon_years.value
     # Deterrent per profile: 30 + (40 if J balances) + (20 if K balances) vs resolve 80.
     np.testing.assert_array_equal(w.holds[:, 0], [True, False, False, False])  # 90, 70, 50, 30
     # Contribution 60, 40, 20, 0 vs threshold 50: only BB qualifies, and there deterrence holds.
@@ -56,7 +56,7 @@ def test_ptrl_money_counts_for_deterrence_and_contribution() -> None:
         **{"policy.financing": "ptrl_japan", "policy.ptrl_share_japan": 1.0, "game.structural.china_resolve": 75}
     )
     w = structural_worlds(config, draws, 1)
-    t = config.game.structural.horizon_years
+    t = config.game.structural.horizon_years.value
     # F = 10, kappa*F = 5: deterrent 95, 75, 55, 35 vs 75 -> BB and BP hold.
     np.testing.assert_array_equal(w.holds[:, 0], [True, True, False, False])
     # Contribution c + lambda*F = 60+20, 40+20, 20+20, 0+20 vs 50: PB fails (40), PP fails.
@@ -73,7 +73,7 @@ def test_drawdown_counts_for_deterrence_not_contribution() -> None:
     # Deterrent +5 from the US-paid list, but E is unchanged: BP contribution 40 < 45.
     np.testing.assert_array_equal(w.intervenes[:, 0], [False, False, False, False])
     assert w.burden[:2, :, COMPONENTS.index("ptrl"), 0].sum() == 0.0  # the partners pay nothing
-    t = config.game.structural.horizon_years
+    t = config.game.structural.horizon_years.value
     np.testing.assert_allclose(w.burden[2, :, COMPONENTS.index("ptrl"), 0], t * 10)  # the US pays the list
 
 
@@ -84,7 +84,7 @@ def test_us_ledger_world_by_hand() -> None:
         **{"policy.us_regime": "integrated_deterrence", "game.structural.us.integrated_deterrence.deterrent": 20}
     )
     w = structural_worlds(config, draws, 1)
-    t = config.game.structural.horizon_years
+    t = config.game.structural.horizon_years.value
     # Deterrent 30 + 20 + outlay: 110, 90, 70, 50 vs 80 -> BB, BP hold; threshold 0: the US comes in PB, PP.
     np.testing.assert_array_equal(w.holds[:, 0], [True, True, False, False])
     us = w.burden[2, :, :, 0]  # (profile, component)
@@ -103,3 +103,26 @@ def test_financing_shares_are_shares(financing: str) -> None:
     shares = financing_shares(config.policy)
     assert all(0.0 <= v <= 1.0 for v in shares.values())
     assert sum(shares.values()) <= 1.0 + 1e-12
+
+
+def test_an_uncertain_horizon_scales_each_world_by_its_own_t() -> None:
+    """T may carry a prior: each world's annual flows are summed over its own horizon, and
+    the horizon is an input the sensitivity methods see."""
+    prior = '{dist="uniform", min=2.0, max=10.0, unit="years", source="test"}'
+    loaded = load_config(BASE, [f"game.structural.horizon_years={prior}", "sampling.samples=4096"])
+    assert "game.structural.horizon_years" in [k for k, p in loaded.priors().items() if not p.is_fixed]
+    from model.engine import draw_worlds
+
+    draws = draw_worlds(loaded.config, loaded.priors(), 0, 4096)
+    w = structural_worlds(loaded.config, draws, 4096)
+    t = draws["game.structural.horizon_years"]
+    assert t.min() >= 2.0 and t.max() <= 10.0 and np.ptp(t) > 1.0
+    defence = w.burden[0, 1, COMPONENTS.index("defence")]  # Japan, profile BP (Japan balances)
+    np.testing.assert_allclose(defence, t * draws["game.structural.japan.balancing_cost"], rtol=1e-12)
+
+
+def test_a_horizon_outside_a_century_is_refused() -> None:
+    from model.config import ConfigError
+
+    with pytest.raises(ConfigError, match="horizon_years: must lie in"):
+        load_config(BASE, ['game.structural.horizon_years={dist="uniform", min=1.0, max=200.0}'])

@@ -86,6 +86,7 @@ def _structural_priors(structural: Any, us_regime: str) -> dict[str, Any]:
         block = getattr(structural.beliefs, country)
         for key in BELIEF_KEYS:
             priors[belief_key(country, key)] = getattr(block, key)
+    priors["game.structural.horizon_years"] = structural.horizon_years
     return priors
 
 

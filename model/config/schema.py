@@ -242,7 +242,7 @@ class PooledShares(Strict):
 class StructuralGame(Strict):
     """Payoffs derived from costs (DESIGN §4, docs/MODEL.md §3.2)."""
 
-    horizon_years: Annotated[float, Field(gt=0.0, le=100.0, allow_inf_nan=False)] = 5.0
+    horizon_years: Prior = 5.0  # T, years: a value or a prior (docs/MODEL.md §3.2)
     noise_sd: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
     japan: CountryPriors
     korea: CountryPriors
@@ -255,6 +255,14 @@ class StructuralGame(Strict):
     ptrl_leverage: Prior = 1.0  # lambda >= 0
     us: USPriors = USPriors()
     beliefs: Beliefs = Beliefs()
+
+    @field_validator("horizon_years")
+    @classmethod
+    def _horizon(cls, value: Any) -> Any:
+        low, high = value.support()
+        if not (low > 0.0 and high <= 100.0):
+            raise ValueError(f"must lie in (0, 100] years: the prior's support [{low:g}, {high:g}] leaves it")
+        return value
 
     @field_validator("retaliation_dilution", "delivery_efficiency")
     @classmethod
