@@ -16,7 +16,7 @@ from model.sensitivity.labels import format_value, key_label
 
 
 def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
-    """Japan's burden at each input's p10 and p90, the others at their medians."""
+    """Japan's expected burden with each input at its p10 and p90, the others keeping their priors."""
     lo_pct, hi_pct = (f"p{v * 100:g}" for v in result.levels)
     swing = result.swing()
     k = max(1, min(top, int(np.count_nonzero(swing > 0)) or 1))
@@ -26,7 +26,8 @@ def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
         layout = {"ncols": 2, "width_ratios": [3, 1]} if show_collapse else {}
         fig, panels = writer.figure(
             "Tornado: what moves Japan's expected burden",
-            f"Each input from its {lo_pct} to its {hi_pct}, all others at their medians (a single deterministic world)",
+            f"Each input fixed at its {lo_pct} or {hi_pct}, every other input keeping its prior "
+            f"({result.worlds:,} worlds, common random numbers; bars ±1.96 se)",
             **layout,
         )
         ax = panels[0] if show_collapse else panels
@@ -38,55 +39,22 @@ def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
                 f"{input_label(result.inputs[i], priors)}\n{format_value(result.values[0, i])} – "
                 f"{format_value(result.values[2, i])} {unit}"
             )
-            low, high = result.low["japan_burden"][i], result.high["japan_burden"][i]
-            ax.barh(
-                y[i],
-                low - base,
-                left=base,
-                color=SKY,
-                height=0.7,
-                label=f"input at its {lo_pct}" if i == 0 else None,
-            )
-            ax.barh(
-                y[i],
-                high - base,
-                left=base,
-                color=ORANGE,
-                height=0.38,
-                label=f"input at its {hi_pct}" if i == 0 else None,
-            )
-            for value, text in ((low, result.played[1][i]), (high, result.played[2][i])):
-                if value != base:
-                    ax.annotate(
-                        text,
-                        (value, y[i]),
-                        xytext=(3 if value > base else -3, 0),
-                        textcoords="offset points",
-                        ha="left" if value > base else "right",
-                        va="center",
-                        fontsize=8,
-                    )
+            for end, colour, height, name in (("low", SKY, 0.7, lo_pct), ("high", ORANGE, 0.38, hi_pct)):
+                value = getattr(result, end)["japan_burden"][i]
+                se = getattr(result, f"{end}_se")["japan_burden"][i]
+                ax.barh(y[i], value - base, left=base, color=colour, height=height,
+                        label=f"input at its {name}" if i == 0 else None)  # fmt: skip
+                ax.errorbar(value, y[i], xerr=1.96 * se, fmt="none", ecolor="#333333", capsize=2, lw=0.8)
         ax.axvline(base, color="#333333", linewidth=1)
         ax.set_yticks(y, labels, fontsize=8)
         ax.set_xlabel(f"Japan's expected burden [{USD}]")
         ax.set_ylabel("uncertain input [its p10 – p90 range, unit]")
         ax.legend(loc="lower right")
-        ax.set_title(
-            f"median world: {base:,.0f} USD bn, profile {result.played[0]} ({result.outcome[0]})",
-            fontsize=10,
-        )
+        ax.set_title(f"over the priors: {base:,.0f} USD bn", fontsize=10)
         if show_collapse:
             pc = panels[1]
             pc.scatter(result.low["p_collapse"][:k], y, color=SKY, marker="o", s=40, label=lo_pct, zorder=3)
-            pc.scatter(
-                result.high["p_collapse"][:k],
-                y,
-                color=ORANGE,
-                marker="D",
-                s=25,
-                label=hi_pct,
-                zorder=3,
-            )
+            pc.scatter(result.high["p_collapse"][:k], y, color=ORANGE, marker="D", s=25, label=hi_pct, zorder=3)
             pc.axvline(result.base["p_collapse"], color="#333333", linewidth=1)
             pc.set_yticks(y, [""] * k)
             pc.set_xlim(-0.05, 1.05)
@@ -94,11 +62,10 @@ def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
             pc.set_title("outcome", fontsize=10)
             pc.legend(loc="lower right")
     caption = (
-        "One-at-a-time sensitivity of Japan's expected burden: bars run from the median world to the world with one "
-        "input "
-        f"at its {lo_pct} (wide, light) or {hi_pct} (narrow, orange); labels give the profile played there. Inputs "
-        "sorted by "
-        f"swing; those with no effect at these percentiles are left out."
+        "One-at-a-time sensitivity of Japan's expected burden: bars run from its expectation over the priors to its "
+        f"expectation with one input fixed at its {lo_pct} (wide, light) or {hi_pct} (narrow, orange), every other "
+        "input keeping its distribution; whiskers are 95 % Monte Carlo intervals. Inputs are sorted by the swing "
+        f"between the two ends; those with no effect are left out."
     )
     return writer.save(fig, "tornado", "Tornado", caption)
 

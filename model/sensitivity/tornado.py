@@ -1,13 +1,17 @@
-"""One-at-a-time tornado: each uncertain input from its 10th to its 90th percentile.
+"""Tornado: what each uncertain input does to the expected outputs, one at a time.
 
-All other inputs sit at their medians (the prior's ``ppf(0.5)``), so every evaluated
-world is deterministic: Japan's expected burden, P(collapse) and the profile played
-are exact numbers, with no Monte Carlo error. Inputs are ranked by the swing of
-Japan's expected burden, the range spanned by ``f(p10)``, ``f(p50)`` and ``f(p90)``
-(ties keep the config's order). For an input whose effect is monotone this is
-``|f(p90) - f(p10)|``; the median world is included because an equilibrium can switch
-between the median and both ends (a knife-edge input moves the result although
-``f(p10) = f(p90)``).
+For each input the tornado fixes it at its 10th and at its 90th percentile while every
+other input keeps its distribution, and reports the expected outputs over those worlds:
+``E[f | x_i = p10]`` and ``E[f | x_i = p90]``, against ``E[f]`` over the priors. All of
+these are estimated on the same :data:`TORNADO_WORLDS` worlds (common random numbers:
+only input ``i`` differs between the two ends), so each end and each swing
+``E[f | p90] - E[f | p10]`` carries a paired Monte Carlo standard error, and an input
+with no effect has a swing of exactly 0. Inputs are ranked by the absolute swing of
+Japan's expected burden (ties keep the config's order).
+
+Unlike a tornado around the all-medians world, this one cannot be fooled by a knife
+edge: the median world of a threshold model sits on one side of the threshold, where
+most inputs do nothing and the input that decides the threshold looks small.
 Correlations between inputs are not used: each input moves alone.
 """
 
@@ -45,27 +49,40 @@ def outcome_label(p_us: float, p_collapse: float) -> str:
     return " / ".join(f"{name} {share:.0%}" for share, name in parts if share > 1e-12)
 
 
+TORNADO_WORLDS = 8192
+"""Worlds per tornado evaluation (2d + 1 evaluations of this many worlds)."""
+TORNADO_STREAM = 0x70A1  # spawn key separating the tornado's worlds from every run stream
+
+
 @dataclass(frozen=True)
 class Tornado:
-    """Tornado results, inputs sorted by the swing of Japan's expected burden.
+    """Tornado results, inputs sorted by the absolute swing of Japan's expected burden.
 
     Arrays are indexed like ``inputs``; ``values`` is (3, d): each input at its low
-    percentile, median and high percentile, in its own unit.
+    percentile, median and high percentile, in its own unit. ``base`` holds the outputs'
+    expectations over the priors; ``low`` / ``high`` their expectations with the input at
+    its low / high percentile; ``*_se`` the Monte Carlo standard errors, the swing's
+    from the paired per-world differences.
     """
 
     inputs: tuple[str, ...]
     levels: tuple[float, float]
     values: np.ndarray  # (3, d)
-    base: dict[str, float]  # output -> value with every input at its median
+    worlds: int
+    base: dict[str, float]  # output -> E[f]
+    base_se: dict[str, float]
     low: dict[str, np.ndarray]  # output -> (d,)
     high: dict[str, np.ndarray]
-    played: tuple[str, tuple[str, ...], tuple[str, ...]]  # base, low (d), high (d)
+    low_se: dict[str, np.ndarray]
+    high_se: dict[str, np.ndarray]
+    swing_se: dict[str, np.ndarray]
+    played: tuple[str, tuple[str, ...], tuple[str, ...]]  # over the priors, low ends (d), high ends (d)
     eq_set: tuple[str, tuple[str, ...], tuple[str, ...]]
     outcome: tuple[str, tuple[str, ...], tuple[str, ...]]
 
     def swing(self, output: str = "japan_burden") -> np.ndarray:
-        """Range of ``output`` over the input's low end, median and high end, (d,)."""
-        return _swing(self.low[output], self.base[output], self.high[output])
+        """``|E[f | p_high] - E[f | p_low]|`` of ``output``, (d,)."""
+        return np.abs(self.high[output] - self.low[output])
 
     def to_frame(self) -> pd.DataFrame:
         lo, hi = self.levels
@@ -80,8 +97,11 @@ class Tornado:
                     f"value_p{hi * 100:g}": self.values[2, i],
                     "japan_burden_base_usd_bn": self.base["japan_burden"],
                     f"japan_burden_at_p{lo * 100:g}_usd_bn": self.low["japan_burden"][i],
+                    f"japan_burden_at_p{lo * 100:g}_se_usd_bn": self.low_se["japan_burden"][i],
                     f"japan_burden_at_p{hi * 100:g}_usd_bn": self.high["japan_burden"][i],
+                    f"japan_burden_at_p{hi * 100:g}_se_usd_bn": self.high_se["japan_burden"][i],
                     "swing_usd_bn": self.swing()[i],
+                    "swing_se_usd_bn": self.swing_se["japan_burden"][i],
                     f"p_collapse_at_p{lo * 100:g}": self.low["p_collapse"][i],
                     f"p_collapse_at_p{hi * 100:g}": self.high["p_collapse"][i],
                     f"played_at_p{lo * 100:g}": self.played[1][i],
@@ -98,64 +118,79 @@ class Tornado:
                 "tornado_input": (
                     "tornado_input",
                     list(self.inputs),
-                    {"long_name": "uncertain input, by swing of Japan's burden"},
+                    {"long_name": "uncertain input, by swing of Japan's expected burden"},
                 ),
                 "tornado_end": (
                     "tornado_end",
-                    ["low", "median", "high"],
-                    {"long_name": f"input at its p{self.levels[0] * 100:g}, p50, p{self.levels[1] * 100:g}"},
+                    ["low", "prior", "high"],
+                    {
+                        "long_name": f"input at its p{self.levels[0] * 100:g}, distributed as its prior, "
+                        f"at its p{self.levels[1] * 100:g}"
+                    },
                 ),
             }
         )
         ds["tornado_input_value"] = (
             ("tornado_end", "tornado_input"),
             self.values,
-            {"long_name": "input value at the percentile", "units": "the input's own unit"},
+            {"long_name": "input value at the percentile (median in the middle row)", "units": "the input's own unit"},
         )
+        d = len(self.inputs)
         for name in TORNADO_OUTPUTS:
             label, unit = output(name).label["en"], output(name).unit
-            arr = np.stack([self.low[name], np.full(len(self.inputs), self.base[name]), self.high[name]])
-            ds[f"tornado_{name}"] = (
+            arr = np.stack([self.low[name], np.full(d, self.base[name]), self.high[name]])
+            se = np.stack([self.low_se[name], np.full(d, self.base_se[name]), self.high_se[name]])
+            attrs = {"long_name": f"{label}, expected with every other input keeping its prior", "units": unit}
+            ds[f"tornado_{name}"] = (("tornado_end", "tornado_input"), arr, attrs)
+            ds[f"tornado_{name}_se"] = (
                 ("tornado_end", "tornado_input"),
-                arr,
-                {"long_name": f"{label}, other inputs at their medians", "units": unit},
+                se,
+                {"long_name": f"Monte Carlo standard error of tornado_{name}", "units": unit},
+            )
+            ds[f"tornado_{name}_swing_se"] = (
+                ("tornado_input",),
+                self.swing_se[name],
+                {"long_name": f"paired standard error of the swing of tornado_{name}", "units": unit},
             )
         ds["tornado_played"] = (
             ("tornado_end", "tornado_input"),
-            np.array([self.played[1], [self.played[0]] * len(self.inputs), self.played[2]], dtype=str),
-            {"long_name": "profile played (Japan's move first)"},
+            np.array([self.played[1], [self.played[0]] * d, self.played[2]], dtype=str),
+            {"long_name": "profiles played (Japan's move first), share of worlds"},
         )
         ds["tornado_outcome"] = (
             ("tornado_end", "tornado_input"),
-            np.array([self.outcome[1], [self.outcome[0]] * len(self.inputs), self.outcome[2]], dtype=str),
-            {"long_name": "outcome of the played profile"},
+            np.array([self.outcome[1], [self.outcome[0]] * d, self.outcome[2]], dtype=str),
+            {"long_name": "outcomes, share of worlds"},
         )
         ds.attrs["tornado_levels"] = f"{self.levels[0]:g},{self.levels[1]:g}"
+        ds.attrs["tornado_worlds"] = self.worlds
         return ds
 
     def describe(self, top: int = 5) -> str:
         lo, hi = self.levels
         lines = [
-            f"With every input at its median, Japan's expected burden is {self.base['japan_burden']:,.1f} USD bn "
-            f"(profile {self.played[0]}, {self.outcome[0]})."
+            f"Over the priors ({self.worlds:,} worlds), Japan's expected burden is {self.base['japan_burden']:,.1f} "
+            f"USD bn (played: {self.played[0]}; {self.outcome[0]})."
         ]
         for i in range(min(top, len(self.inputs))):
             if self.swing()[i] == 0:
                 break
             lines.append(
-                f"{i + 1}. {short(self.inputs[i])}: {self.low['japan_burden'][i]:,.1f} at p{lo * 100:g} "
-                f"({self.played[1][i]}, {self.outcome[1][i]}) to {self.high['japan_burden'][i]:,.1f} at p{hi * 100:g} "
-                f"({self.played[2][i]}, {self.outcome[2][i]}); swing {self.swing()[i]:,.1f} USD bn."
+                f"{i + 1}. {short(self.inputs[i])}: {self.low['japan_burden'][i]:,.1f} at p{lo * 100:g} to "
+                f"{self.high['japan_burden'][i]:,.1f} at p{hi * 100:g}; swing {self.swing()[i]:,.1f} "
+                f"± {1.96 * self.swing_se['japan_burden'][i]:,.1f} USD bn."
             )
         return "\n".join(lines)
 
 
-def _swing(low: np.ndarray, base: float, high: np.ndarray) -> np.ndarray:
-    return np.maximum(np.maximum(low, high), base) - np.minimum(np.minimum(low, high), base)
+def _mean_se(values: np.ndarray) -> tuple[float, float]:
+    n = values.shape[-1]
+    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
 
 
-def tornado(model: WorldModel, low: float = 0.1, high: float = 0.9) -> Tornado:
-    """Evaluate the 2d + 1 deterministic worlds of a tornado and sort by swing.
+def tornado(model: WorldModel, low: float = 0.1, high: float = 0.9, worlds: int = TORNADO_WORLDS) -> Tornado:
+    """Expected outputs with each input at its ``low`` and ``high`` percentile, the others
+    keeping their (independent) priors, on common random numbers.
 
     Parameters
     ----------
@@ -163,43 +198,63 @@ def tornado(model: WorldModel, low: float = 0.1, high: float = 0.9) -> Tornado:
         The config's per-world model.
     low, high : float
         Percentiles of each input's prior (default the 10th and the 90th).
+    worlds : int
+        Worlds per evaluation; the design is seeded by the config's seed.
     """
     if not 0.0 < low < 0.5 < high < 1.0:
         raise ValueError("tornado percentiles must satisfy 0 < low < 0.5 < high < 1")
     d = model.dimension
-    u = np.full((d, 2 * d + 1), 0.5)
+    rng = np.random.default_rng(np.random.SeedSequence(model.config.sampling.seed, spawn_key=(TORNADO_STREAM,)))
+    x = model.ppf(rng.random((d, worlds)))
+    base_y = model.evaluate(x)
+    ends = {q: model.ppf(np.full((d, 1), q))[:, 0] for q in (low, 0.5, high)}
+    values = np.stack([ends[low], ends[0.5], ends[high]])
+    at: dict[float, list[dict[str, np.ndarray]]] = {low: [], high: []}
     for i in range(d):
-        u[i, 1 + 2 * i] = low
-        u[i, 2 + 2 * i] = high
-    x = model.ppf(u)
-    y = model.evaluate(x)
-    lo_idx, hi_idx = 1 + 2 * np.arange(d), 2 + 2 * np.arange(d)
-    base = {name: float(y[name][0]) for name in TORNADO_OUTPUTS}
-    swing = _swing(y["japan_burden"][lo_idx], base["japan_burden"], y["japan_burden"][hi_idx])
-    order = np.argsort(-swing, kind="stable")
-    lo_sorted, hi_sorted = lo_idx[order], hi_idx[order]
+        for q in (low, high):
+            moved = x.copy()
+            moved[i] = ends[q][i]
+            at[q].append(model.evaluate(moved))
 
-    played = [played_label(y["played"][:, c]) for c in range(2 * d + 1)]
-    eq = [equilibrium_set_label(int(code)) for code in y["eq_set"]]
-    outcome = [outcome_label(float(u), float(c)) for u, c in zip(y["p_us_intervenes"], y["p_collapse"], strict=True)]
+    def stat(q: float, name: str) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [_mean_se(y[name].astype(float)) for y in at[q]]
+        return np.array([m for m, _ in pairs]), np.array([s for _, s in pairs])
 
-    def ends(column_labels: list[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        """(median world, low ends, high ends) in sorted order."""
-        return (
-            column_labels[0],
-            tuple(column_labels[c] for c in lo_sorted),
-            tuple(column_labels[c] for c in hi_sorted),
-        )
+    low_mean, low_se, high_mean, high_se, swing_se = {}, {}, {}, {}, {}
+    for name in TORNADO_OUTPUTS:
+        low_mean[name], low_se[name] = stat(low, name)
+        high_mean[name], high_se[name] = stat(high, name)
+        swing_se[name] = np.array([_mean_se((at[high][i][name] - at[low][i][name]).astype(float))[1] for i in range(d)])
+    base, base_se = {}, {}
+    for name in TORNADO_OUTPUTS:
+        base[name], base_se[name] = _mean_se(base_y[name].astype(float))
+    order = np.argsort(-np.abs(high_mean["japan_burden"] - low_mean["japan_burden"]), kind="stable")
 
-    values = np.stack([x[order, lo_sorted], x[order, 0], x[order, hi_sorted]])
+    def labels(y: dict[str, np.ndarray]) -> tuple[str, str, str]:
+        played = played_label(y["played"].mean(axis=1))
+        outcome = outcome_label(float(y["p_us_intervenes"].mean()), float(y["p_collapse"].mean()))
+        codes, counts = np.unique(y["eq_set"], return_counts=True)
+        return played, outcome, equilibrium_set_label(int(codes[np.argmax(counts)]))
+
+    base_labels = labels(base_y)
+    end_labels = {q: [labels(at[q][i]) for i in order] for q in (low, high)}
+
+    def triple(k: int) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        return base_labels[k], tuple(t[k] for t in end_labels[low]), tuple(t[k] for t in end_labels[high])
+
     return Tornado(
         inputs=tuple(model.inputs[i] for i in order),
         levels=(low, high),
-        values=values,
+        values=values[:, order],
+        worlds=worlds,
         base=base,
-        low={name: y[name][lo_sorted].astype(float) for name in TORNADO_OUTPUTS},
-        high={name: y[name][hi_sorted].astype(float) for name in TORNADO_OUTPUTS},
-        played=ends(played),
-        eq_set=ends(eq),
-        outcome=ends(outcome),
+        base_se=base_se,
+        low={name: v[order] for name, v in low_mean.items()},
+        high={name: v[order] for name, v in high_mean.items()},
+        low_se={name: v[order] for name, v in low_se.items()},
+        high_se={name: v[order] for name, v in high_se.items()},
+        swing_se={name: v[order] for name, v in swing_se.items()},
+        played=triple(0),
+        outcome=triple(1),
+        eq_set=triple(2),
     )
