@@ -70,9 +70,7 @@ def _claim(measure: Measure) -> Claim:
     return Claim("test", {"en": "a test claim", "zh-TW": "測試"}, (measure,))
 
 
-@pytest.mark.parametrize(
-    ("expected", "verdict_wanted"), [(+1, SUPPORTED), (-1, CONTRADICTED)], ids=["holds", "fails"]
-)
+@pytest.mark.parametrize(("expected", "verdict_wanted"), [(+1, SUPPORTED), (-1, CONTRADICTED)], ids=["holds", "fails"])
 def test_a_claim_true_or_false_by_construction(expected: int, verdict_wanted: str) -> None:
     """The US rule makes this certain: with a threshold of 0 the US comes whenever local
     deterrence fails, with an unreachable one it never does."""
