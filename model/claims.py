@@ -31,7 +31,9 @@ from model.outputs import output
 from model.paired import Comparison, Paired, paired, per_world
 
 SUPPORTED, CONTRADICTED, UNDECIDED = "supported", "contradicted", "not distinguishable from zero"
+MIXED = "mixed"
 VERDICTS = (SUPPORTED, CONTRADICTED, UNDECIDED)
+"""A measure's verdicts; a claim whose measures disagree is :data:`MIXED`."""
 
 INTEGRATED = ('policy.us_regime="integrated_deterrence"',)
 OFFSHORE = ('policy.us_regime="offshore_balancing"',)
@@ -190,12 +192,9 @@ class ClaimResult:
 
     @property
     def verdict(self) -> str:
-        """Supported or contradicted when every measure says so; otherwise the
-        primary (first) measure's verdict, marked as mixed."""
+        """The measures' common verdict, or :data:`MIXED` when they disagree."""
         verdicts = {m.verdict for m in self.measures}
-        if len(verdicts) == 1:
-            return verdicts.pop()
-        return f"mixed (first measure: {self.measures[0].verdict})"
+        return verdicts.pop() if len(verdicts) == 1 else MIXED
 
 
 def verdict(low: float, high: float, expected: int) -> str:
@@ -307,7 +306,13 @@ def claims_frame(results: tuple[ClaimResult, ...]):
             rows.append(
                 {
                     "claim": result.claim.key,
+                    "claim_en": result.claim.paper["en"],
+                    "claim_zh_tw": result.claim.paper["zh-TW"],
+                    "claim_verdict": result.verdict,
                     "quantity": m.measure.output + (" | deterrence fails" if m.measure.per_failure else ""),
+                    "quantity_en": m.measure.label("en"),
+                    "quantity_zh_tw": m.measure.label("zh-TW"),
+                    "unit": output(m.measure.output).unit,
                     "reference": r.reference.value,
                     "reference_se": r.reference.se,
                     "treatment": r.treatment.value,
