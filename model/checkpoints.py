@@ -1,7 +1,8 @@
 """Batch checkpoints of a run in progress: written atomically, verified before they are merged.
 
 Each folded batch of chunks is one ``batch-NNNNNN.npz`` file (arrays only, no pickles)
-holding the batch's statistics and a ``__meta__`` record: what the batch belongs to (a
+holding the batch's statistics (with the convergence trace points and burden sample
+the batch recorded, so a resumed run keeps them too) and a ``__meta__`` record: what the batch belongs to (a
 :class:`RunIdentity`: config hash, seed, chunk plan, code version of the statistics),
 which chunks and how many worlds it covers, and a SHA-256 checksum of its arrays.
 
@@ -27,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from model.atomic import atomic_path
-from model.stats import ChunkStats, Counts, Histogram, Moments
+from model.stats import ChunkStats, Counts, Histogram, Moments, Sample, Trace
+from model.trace import columns
 
 FORMAT = 1  # layout of the checkpoint file itself
 META_KEY = "__meta__"
@@ -40,6 +42,7 @@ BATCH_FILE = re.compile(r"batch-(\d{6})\.npz")
 STATS_MODULES = (
     "engine.py",
     "stats.py",
+    "trace.py",
     "payoffs.py",
     "beliefs.py",
     "sampling.py",
@@ -138,7 +141,12 @@ def _arrays(stats: ChunkStats) -> dict[str, np.ndarray]:
             arrays[f"{name}|moments|m2"] = np.asarray(acc.m2)
         elif isinstance(acc, Histogram):
             arrays[f"{name}|histogram|weights"] = np.asarray(acc.weights)
-        else:  # pragma: no cover - every accumulator is one of the three
+        elif isinstance(acc, Trace):
+            for item in ("worlds", "chunks", "value", "se"):
+                arrays[f"{name}|trace|{item}"] = np.asarray(getattr(acc, item))
+        elif isinstance(acc, Sample):
+            arrays[f"{name}|sample|values"] = np.asarray(acc.values)
+        else:  # pragma: no cover - every accumulator is one of the five
             raise TypeError(f"cannot checkpoint {type(acc).__name__}")
     return arrays
 
@@ -198,29 +206,41 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         raise CheckpointError(path, f"corrupt checkpoint ({type(exc).__name__}: {reason})") from None
 
 
+NEEDED = {
+    "counts": {"worlds", "counts"},
+    "moments": {"count", "mean", "m2"},
+    "histogram": {"weights"},
+    "trace": {"worlds", "chunks", "value", "se"},
+    "sample": {"values"},
+}  # the arrays of each kind of statistic
+
+
 def _stats_of(path: Path, arrays: dict[str, np.ndarray]) -> ChunkStats:
     parts: dict[str, dict[str, np.ndarray]] = {}
     kinds: dict[str, str] = {}
     for key, value in arrays.items():
         pieces = key.split("|")
-        if len(pieces) != 3 or pieces[1] not in ("counts", "moments", "histogram"):
+        if len(pieces) != 3 or pieces[1] not in NEEDED:
             raise CheckpointError(path, f"unexpected array {key!r}")
         name, kind, item = pieces
         if kinds.setdefault(name, kind) != kind:
             raise CheckpointError(path, f"statistic {name!r} has two kinds")
         parts.setdefault(name, {})[item] = value
-    needed = {"counts": {"worlds", "counts"}, "moments": {"count", "mean", "m2"}, "histogram": {"weights"}}
     stats: ChunkStats = {}
     for name, kind in kinds.items():
         p = parts[name]
-        if set(p) != needed[kind]:
+        if set(p) != NEEDED[kind]:
             raise CheckpointError(path, f"statistic {name!r} is incomplete")
         if kind == "counts":
             stats[name] = Counts(int(p["worlds"]), p["counts"])
         elif kind == "moments":
             stats[name] = Moments(int(p["count"]), p["mean"], p["m2"])
-        else:
+        elif kind == "histogram":
             stats[name] = Histogram(p["weights"])
+        elif kind == "trace":
+            stats[name] = Trace(p["worlds"], p["chunks"], p["value"], p["se"])
+        else:
+            stats[name] = Sample(p["values"])
     return stats
 
 
@@ -237,10 +257,32 @@ def _check_consistent(path: Path, stats: ChunkStats, worlds: int) -> None:
                 raise CheckpointError(path, f"{name}: count {acc.count} is not the batch's {worlds} worlds")
             if not (np.all(np.isfinite(acc.mean)) and np.all(np.isfinite(acc.m2)) and np.all(acc.m2 >= 0)):
                 raise CheckpointError(path, f"{name}: non-finite or negative moments")
-        elif not (np.all(np.isfinite(acc.weights)) and np.all(acc.weights >= 0)):
-            raise CheckpointError(path, f"{name}: non-finite or negative histogram weights")
+        elif isinstance(acc, Histogram):
+            if not (np.all(np.isfinite(acc.weights)) and np.all(acc.weights >= 0)):
+                raise CheckpointError(path, f"{name}: non-finite or negative histogram weights")
+        elif isinstance(acc, Trace):
+            _check_trace(path, name, acc, columns("outcome" in stats))
+        elif acc.values.ndim < 1 or acc.worlds > worlds or not np.all(np.isfinite(acc.values)):
+            raise CheckpointError(path, f"{name}: more than the batch's {worlds} worlds, or non-finite values")
     if int(stats["signature"].counts.sum()) != worlds:
         raise CheckpointError(path, f"signature counts do not add up to the batch's {worlds} worlds")
+
+
+def _check_trace(path: Path, name: str, trace: Trace, width: int) -> None:
+    """A trace's arrays agree in shape (``width`` columns), its world counts grow, its values are finite."""
+    p = trace.worlds.shape[0] if trace.worlds.ndim == 1 else -1
+    shapes_agree = (
+        p >= 0
+        and trace.chunks.shape == (p,)
+        and trace.value.shape == (p, width)
+        and trace.se.shape == trace.value.shape
+    )
+    if not shapes_agree:
+        raise CheckpointError(path, f"{name}: trace arrays of inconsistent shapes")
+    if np.any(trace.worlds < 1) or np.any(np.diff(trace.worlds) <= 0) or np.any(trace.chunks < 1):
+        raise CheckpointError(path, f"{name}: trace world counts do not grow")
+    if not (np.all(np.isfinite(trace.value)) and np.all(np.isfinite(trace.se)) and np.all(trace.se >= 0)):
+        raise CheckpointError(path, f"{name}: non-finite trace values")
 
 
 def load_verified(path: Path, b: int, identity: RunIdentity, chunks: range, worlds: int) -> ChunkStats:

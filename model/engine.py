@@ -9,6 +9,10 @@ histogram of signatures and the results are read off it exactly. The selected
 profile follows from the signature too, except in worlds with several equilibria, a
 mixed one only, or best-response ties: those, and only those, go through the
 reference solver and selection functions.
+
+Besides its statistics a chunk returns what the run keeps of it (:class:`Keep`): the
+convergence trace's points inside the first chunk (:mod:`model.trace`) and, for the
+run's first :data:`BURDEN_SAMPLE_WORLDS` worlds, each world's expected total burden.
 """
 
 from __future__ import annotations
@@ -37,9 +41,11 @@ from model.signature import (
     tables,
     two_pure_codes,
 )
-from model.stats import ChunkStats, Counts, Histogram, Moments
+from model.stats import ChunkStats, Counts, Histogram, Moments, Sample, Trace
+from model.trace import columns, prefix_points, prefix_trace
 
 BOUND_RULES = ("japan_best", "japan_worst")
+BURDEN_SAMPLE_WORLDS = 131_072  # the run's first worlds whose total burdens results.nc keeps
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,31 @@ class ChunkPlan:
 
     def size(self, k: int) -> int:
         return min(self.chunk_size, self.samples - k * self.chunk_size)
+
+
+@dataclass(frozen=True)
+class Keep:
+    """What a chunk keeps besides its statistics.
+
+    Attributes
+    ----------
+    prefixes : tuple of int
+        World counts inside the chunk after which the traced estimates are recorded
+        (the first chunk only: :func:`model.trace.prefix_points`).
+    burdens : int
+        How many of the chunk's first worlds join the run's burden sample.
+    """
+
+    prefixes: tuple[int, ...] = ()
+    burdens: int = 0
+
+    @classmethod
+    def of_chunk(cls, chunk_size: int, k: int, n: int) -> Keep:
+        """What chunk ``k`` (``n`` worlds, chunks of ``chunk_size``) keeps."""
+        return cls(
+            prefixes=prefix_points(n) if k == 0 else (),
+            burdens=max(0, min(n, BURDEN_SAMPLE_WORLDS - k * chunk_size)),
+        )
 
 
 def correlation_of(config: Config) -> Correlation | None:
@@ -83,7 +114,7 @@ def evaluate_chunk(config: Config, priors: dict[str, Any], k: int, n: int) -> Ch
     keep_freed_memory()
     draws = draw_worlds(config, priors, k, n)
     worlds, japan, korea = payoffs_of(config, draws, n)
-    return summarise(config, japan, korea, worlds)
+    return summarise(config, japan, korea, worlds, Keep.of_chunk(config.sampling.chunk_size, k, n))
 
 
 def payoffs_of(
@@ -226,10 +257,19 @@ def commitment_gain(lead: np.ndarray, chosen: Selection) -> tuple[np.ndarray, np
     return gain, best
 
 
-def summarise(config: Config, japan: np.ndarray, korea: np.ndarray, worlds: StructuralWorlds | None) -> ChunkStats:
+def summarise(
+    config: Config,
+    japan: np.ndarray,
+    korea: np.ndarray,
+    worlds: StructuralWorlds | None,
+    keep: Keep | None = None,
+) -> ChunkStats:
     """Sufficient statistics of one chunk; :mod:`model.results` explains each.
 
-    ``japan`` and ``korea`` are profile-major payoffs (4, n).
+    ``japan`` and ``korea`` are profile-major payoffs (4, n). With ``keep``, the
+    statistics also hold the chunk's ``trace`` (:class:`model.stats.Trace`) and, in
+    structural mode, its ``burden_sample`` (:class:`model.stats.Sample`, (3, m)),
+    after every statistic.
     """
     n = japan.shape[1]
     code, lead = signatures(japan, korea)
@@ -245,11 +285,29 @@ def summarise(config: Config, japan: np.ndarray, korea: np.ndarray, worlds: Stru
         "commit_is_best": Counts(n, np.array(np.count_nonzero(best))),
     }
     if worlds is not None:
-        stats.update(_structural_stats(japan, korea, chosen, worlds))
+        stats.update(_structural_stats(japan, korea, chosen, worlds, keep))
+    elif keep is not None:
+        trace = prefix_trace(keep.prefixes, code, chosen.dense()) if keep.prefixes else Trace.empty(columns(False))
+        stats["trace"] = trace
     return stats
 
 
-def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds) -> ChunkStats:
+def _kept(keep: Keep, chosen: Selection, played: np.ndarray, outcome: np.ndarray, burden: np.ndarray) -> ChunkStats:
+    """A structural chunk's trace points and burden sample.
+
+    ``played`` (4, n), ``outcome`` (3, n) and ``burden`` (3, 6, n) are the per-world
+    values the chunk's statistics were computed from.
+    """
+    trace = Trace.empty(columns(True))
+    if keep.prefixes:
+        trace = prefix_trace(keep.prefixes, chosen.signature, played, outcome, burden)
+    sample = Sample(np.array(burden[:, -1, : keep.burdens], dtype=np.float64))  # total, (3, m)
+    return {"trace": trace, "burden_sample": sample}
+
+
+def _structural_stats(
+    japan, korea, chosen: Selection, worlds: StructuralWorlds, keep: Keep | None = None
+) -> ChunkStats:
     table = tables()
     played = chosen.dense()
     commit = table.commit_played.take(chosen.signature, axis=1)
@@ -258,7 +316,9 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
     burden_moments = Moments.of_last(burden)
 
     bounds = _bound_burdens(japan, korea, chosen, played, worlds.model, burden_moments)
-    outcome = Moments.of_last(worlds.outcome_probabilities(played))
+    outcome_values = worlds.outcome_probabilities(played)  # (3, n)
+    outcome = Moments.of_last(outcome_values)
+    kept = {} if keep is None else _kept(keep, chosen, played, outcome_values, burden)
     return {
         "outcome": outcome,
         **_belief_stats(worlds, played, outcome),
@@ -270,6 +330,7 @@ def _structural_stats(japan, korea, chosen: Selection, worlds: StructuralWorlds)
         "burden_commit": Moments.of_last(worlds.expected_burden(commit)),
         "burden_leader": Moments.of_last(worlds.expected_burden(leader)),
         "burden_hist": _realised_burden_histogram(played, burden, worlds),
+        **kept,
     }
 
 

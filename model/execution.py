@@ -6,7 +6,8 @@ scheduler address). Chunks are dispatched in batches of :data:`BATCH_CHUNKS`; re
 come back in chunk order and are merged in that order, so the floating-point result
 is the same whatever the backend or the number of jobs. A ``--target-se`` run checks
 precision only between batches, which keeps its stopping point independent of the
-number of workers too.
+number of workers too. While folding, the convergence trace (:mod:`model.trace`) gets
+its points after whole chunks, from the running merge in chunk order.
 
 Worker processes started here (loky, a local Dask cluster) watch the process that
 started them and exit when it dies (:mod:`model.workers`). Checkpoint files are
@@ -30,7 +31,8 @@ from joblib import Parallel, delayed, parallel_config
 
 from model.config import LoadedConfig
 from model.engine import ChunkPlan, evaluate_chunk
-from model.stats import ChunkStats, Counts, Histogram, Moments, merge_stats
+from model.stats import ChunkStats, Counts, Histogram, Moments, Sample, Trace, merge_stats
+from model.trace import HEADLINE_KEYS, point, traced_after
 from model.workers import EnvironmentFault, dask_worker_setup, loky_backend
 
 BACKENDS = ("loky", "threading", "sequential", "dask")
@@ -219,10 +221,35 @@ def finite_problem(stats: ChunkStats) -> str | None:
     for name, acc in stats.items():
         if isinstance(acc, Counts):
             continue
-        arrays = (acc.mean, acc.m2) if isinstance(acc, Moments) else (acc.weights,)
-        if isinstance(acc, Histogram | Moments) and not all(np.all(np.isfinite(a)) for a in arrays):
+        if isinstance(acc, Moments):
+            arrays = (acc.mean, acc.m2)
+        elif isinstance(acc, Histogram):
+            arrays = (acc.weights,)
+        elif isinstance(acc, Trace):
+            arrays = (acc.value, acc.se)
+        else:
+            assert isinstance(acc, Sample)
+            arrays = (acc.values,)
+        if not all(np.all(np.isfinite(a)) for a in arrays):
             return name
     return None
+
+
+def with_trace_point(stats: ChunkStats, before: ChunkStats | None, chunks: int) -> ChunkStats:
+    """``stats`` with the trace point after the run's first ``chunks`` chunks appended.
+
+    ``before`` holds the merged earlier batches and ``stats`` the chunks folded since
+    (or ``before`` is None and ``stats`` is everything): the point is read off their
+    merge, taken in the order the run's final merge takes it, so a point after the
+    last chunk equals the run's estimate exactly. Statistics without a trace pass through.
+    """
+    trace = stats.get("trace")
+    if not isinstance(trace, Trace):
+        return stats
+    running = stats
+    if before is not None:
+        running = {key: before[key].merge(stats[key]) for key in HEADLINE_KEYS if key in stats}  # type: ignore[attr-defined]
+    return {**stats, "trace": trace.merge(point(running, chunks))}
 
 
 def _chunk(config: Any, priors: dict[str, Any], k: int, n: int) -> ChunkStats:
@@ -270,6 +297,8 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
                         for k in batch:
                             stats = next(results)
                             folded = stats if folded is None else merge_stats(folded, stats)
+                            if traced_after(k + 1):
+                                folded = with_trace_point(folded, merged, k + 1)
                             bar.update(plan.size(k))
                         bad = finite_problem(folded)
                         if bad is not None:
@@ -293,6 +322,8 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
         if headline_se(merged) > execution.target_se:
             stop_reason = f"samples cap reached before target standard error {execution.target_se:g}"
     assert merged is not None
+    if not traced_after(chunks_used):
+        merged = with_trace_point(merged, None, chunks_used)  # the last point is the run's estimate
     return Outcome(
         stats=merged,
         chunks=chunks_used,

@@ -1,7 +1,11 @@
 """Turn merged chunk statistics into a labelled :class:`xarray.Dataset`.
 
 Every estimated quantity ``x`` is accompanied by ``x_se``, its Monte Carlo standard
-error. Units and descriptions live in each variable's attrs.
+error. Units and descriptions live in each variable's attrs. Beside the estimates the
+Dataset keeps what the run recorded on the way (:func:`add_run_records`): the
+convergence trace ``trace_<x>`` over ``trace_worlds`` and, in structural mode, the
+per-world ``burden_sample`` of the run's first worlds (a sample, not an estimate: its
+``role`` attribute says so and it has no ``_se``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from model.engine import BOUND_RULES
 from model.equilibria import equilibrium_set_label
 from model.gametypes import TYPE_LABELS
 from model.signature import tables
-from model.stats import Counts, Histogram, Moments
+from model.stats import Counts, Histogram, Moments, Sample, Trace
+from model.trace import layout, split
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 TAIL_LEVEL = 0.95
@@ -188,7 +193,59 @@ def build_dataset(chunk_stats: Mapping[str, Any], attrs: Mapping[str, Any], payo
 
     if "outcome" in stats:
         _structural_variables(ds, stats)
+    add_run_records(ds, stats)
     return ds
+
+
+def add_run_records(ds: xr.Dataset, stats: Mapping[str, Any]) -> None:
+    """Add the convergence trace and the burden sample the run recorded, if it did.
+
+    ``trace_<x>`` (``trace_worlds``, *dims of x*) with ``trace_<x>_se`` is estimate ``x``
+    after the run's first ``trace_worlds`` worlds (``trace_chunks`` chunks), in the
+    units of ``x``; its last point is ``x`` itself. ``burden_sample`` (``world``,
+    ``country``) is each of the run's first worlds' expected total burden, USD bn.
+    Called after every estimate is in ``ds`` (the trace copies their units).
+    """
+    trace = stats.get("trace")
+    if isinstance(trace, Trace):
+        structural = "outcome" in stats
+        ds.coords["trace_worlds"] = (
+            "trace_worlds",
+            np.asarray(trace.worlds, dtype=np.int64),
+            {"long_name": "worlds behind each point of the convergence trace (the run's first worlds)"},
+        )
+        ds.coords["trace_chunks"] = (
+            "trace_worlds",
+            np.asarray(trace.chunks, dtype=np.int64),
+            {"long_name": "chunks those worlds come from (1 for points inside the first chunk)"},
+        )
+        for traced in layout(structural):
+            name = traced.variable
+            value, se = split(trace, structural)[name]
+            _add(
+                ds,
+                f"trace_{name}",
+                ("trace_worlds", *traced.dims),
+                value,
+                se,
+                ds[name].attrs["units"],
+                f"convergence trace of {name}: its estimate after the run's first trace_worlds worlds",
+            )
+            ds[f"trace_{name}"].attrs["role"] = "trace"
+            ds[f"trace_{name}_se"].attrs["role"] = "trace"
+    sample = stats.get("burden_sample")
+    if isinstance(sample, Sample):
+        ds["burden_sample"] = (
+            ("world", "country"),
+            np.ascontiguousarray(sample.values.T, dtype=np.float64),
+            {
+                "units": USD,
+                "long_name": "expected total burden in each of the run's first worlds, in run order",
+                "role": "sample",
+                "comment": "a per-world sample for distribution charts, not an estimate: it has no standard error",
+            },
+        )
+        ds["burden_sample"].encoding.update(zlib=True, complevel=1, shuffle=True)
 
 
 def _structural_variables(ds: xr.Dataset, stats: Mapping[str, Any]) -> None:

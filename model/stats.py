@@ -4,11 +4,15 @@ Each chunk of worlds is summarised by accumulators that merge associatively: cou
 (exact integers), moments (count, mean, sum of squared deviations; Chan, Golub &
 LeVeque 1979) and fixed-edge histograms (for quantiles, VaR and CVaR). Merging chunks
 in chunk order makes the floating-point result independent of how many workers ran.
+
+Two records ride along with the statistics and merge by concatenation, in chunk
+order: a :class:`Trace` (estimates recorded as worlds accumulate, for convergence
+charts) and a :class:`Sample` (per-world values of the run's first worlds).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,6 +92,27 @@ class Moments:
             moments.m2[idx] = np.einsum("ij,ij->j", centred, centred)
         return moments
 
+    @classmethod
+    def of_prefixes(cls, values: np.ndarray, points: Sequence[int]) -> list[Moments]:
+        """Moments of the first p values along the last axis of ``values`` (..., n), for
+        each p in ``points`` (increasing, at most n).
+
+        One pass: sums over the stretches between consecutive points (``einsum``, as
+        :meth:`of_last`), accumulated; the two-pass formula where :meth:`of_last` uses it.
+        """
+        n = int(values.shape[-1])
+        flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1, n)
+        total = np.zeros(flat.shape[0])
+        squares = np.zeros(flat.shape[0])
+        out, start = [], 0
+        for stop in points:  # a dozen stretches at most, each vectorised over its worlds
+            stretch = flat[:, start:stop]
+            total = total + np.einsum("ij->i", stretch)
+            squares = squares + np.einsum("ij,ij->i", stretch, stretch)
+            out.append(cls._from_columns(stop, total, squares, flat[:, :stop].T).reshaped(values.shape[:-1]))
+            start = stop
+        return out
+
     def reshaped(self, shape: tuple[int, ...]) -> Moments:
         return Moments(self.count, np.reshape(self.mean, shape), np.reshape(self.m2, shape))
 
@@ -112,6 +137,18 @@ class Moments:
         mean = self.mean + delta * (other.count / n)
         m2 = self.m2 + other.m2 + delta * delta * (self.count * other.count / n)
         return Moments(n, mean, m2)
+
+    @classmethod
+    def of_histogram(cls, counts: np.ndarray, values: np.ndarray) -> Moments:
+        """Moments of a per-world quantity that takes ``values[code]`` in ``counts[code]`` worlds.
+
+        ``counts`` is (codes,); ``values`` is (codes, ...), the result has shape ``values.shape[1:]``.
+        """
+        n = int(counts.sum())
+        weights = counts.reshape(-1, *([1] * (values.ndim - 1))).astype(float)
+        mean = (weights * values).sum(axis=0) / max(n, 1)
+        m2 = (weights * (values - mean) ** 2).sum(axis=0)
+        return cls(n, mean, m2)
 
     @property
     def variance(self) -> np.ndarray:
@@ -228,7 +265,84 @@ class Histogram:
         return first, second
 
 
-Accumulator = Counts | Moments | Histogram
+@dataclass(frozen=True)
+class Trace:
+    """Estimates recorded at growing numbers of worlds: a convergence trace.
+
+    Row i holds, after the first ``worlds[i]`` worlds (``chunks[i]`` chunks), the value
+    and standard error of every traced estimate, flattened to ``h`` columns in a fixed
+    layout (:mod:`model.trace`). Merging concatenates rows, so a trace merged in chunk
+    order lists its points in the order they were recorded.
+
+    Attributes
+    ----------
+    worlds : int64 (p,)
+        Worlds behind each point.
+    chunks : int64 (p,)
+        Chunks those worlds come from (1 for points inside the first chunk).
+    value : float64 (p, h)
+        The estimates.
+    se : float64 (p, h)
+        Their Monte Carlo standard errors.
+    """
+
+    worlds: np.ndarray
+    chunks: np.ndarray
+    value: np.ndarray
+    se: np.ndarray
+
+    @classmethod
+    def empty(cls, columns: int) -> Trace:
+        """A trace of no points and ``columns`` estimates."""
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, columns)), np.zeros((0, columns)))
+
+    @classmethod
+    def point(cls, worlds: int, chunks: int, value: np.ndarray, se: np.ndarray) -> Trace:
+        """A trace of one point; ``value`` and ``se`` are (h,)."""
+        value = np.array(value, dtype=np.float64).reshape(1, -1)
+        se = np.array(se, dtype=np.float64).reshape(1, -1)
+        return cls(np.array([worlds], np.int64), np.array([chunks], np.int64), value, se)
+
+    @property
+    def points(self) -> int:
+        return int(self.worlds.size)
+
+    def merge(self, other: Trace) -> Trace:
+        if other.points == 0:
+            return self
+        if self.points == 0:
+            return other
+        return Trace(
+            np.concatenate([self.worlds, other.worlds]),
+            np.concatenate([self.chunks, other.chunks]),
+            np.concatenate([self.value, other.value]),
+            np.concatenate([self.se, other.se]),
+        )
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Per-world values of a run's first worlds, kept as they are (not a statistic).
+
+    ``values`` is (..., m), worlds last; merging concatenates along the worlds, so a
+    sample merged in chunk order holds the worlds in the run's order.
+    """
+
+    values: np.ndarray
+
+    @property
+    def worlds(self) -> int:
+        return int(self.values.shape[-1])
+
+    def merge(self, other: Sample) -> Sample:
+        if other.worlds == 0:
+            return self
+        if self.worlds == 0:
+            return other
+        return Sample(np.concatenate([self.values, other.values], axis=-1))
+
+
+Accumulator = Counts | Moments | Histogram | Trace | Sample
 ChunkStats = dict[str, Accumulator]
 
 

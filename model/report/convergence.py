@@ -1,34 +1,23 @@
-"""Convergence of the headline estimates, recomputed on the run's own first worlds.
+"""Convergence of the headline estimates, read from the trace the run recorded.
 
-Chunk k of a run is a pure function of the seed and k, so re-evaluating the run's
-first chunks and merging their statistics in chunk order reproduces exactly the
-estimates the run had after those chunks. Inside the first chunk the prefixes of its
-worlds give the early points of the curve (the first n worlds of a chunk are the
-chunk's draws cut at n, whatever the sampler). With at most :data:`MAX_CHUNKS`
-chunks, the last point equals the run's own result whenever the run is no longer.
-
-The estimates are read off the merged statistics with the same accumulators that
-:func:`model.results.build_dataset` uses (building a whole Dataset per point would
-spend most of its time on burden quantiles the chart does not show); the tests check
-that the last point equals results.nc exactly.
+A run records, as its chunks are folded, the value and standard error of its
+headline estimates at growing numbers of worlds (docs/MODEL.md §9): inside the first
+chunk, after whole chunks, and after its last chunk. results.nc holds the trace as
+``trace_<variable>`` and ``trace_<variable>_se`` over ``trace_worlds`` (with the
+``trace_chunks`` coordinate); its last point is the run's own estimate, bit for bit.
+Nothing is recomputed here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from model.engine import ChunkPlan, draw_worlds, evaluate_chunk, payoffs_of, summarise
-from model.equilibria import PROFILES
+from model.report.errors import ReportError
 from model.report.rundata import RunData
-from model.results import discrete_statistics
-from model.stats import ChunkStats, merge_stats
 
-MAX_CHUNKS = 32
-FIRST_POINTS = 10
-SMALLEST = 500
+TRACE_DIM = "trace_worlds"
 
 
 @dataclass(frozen=True)
@@ -55,86 +44,53 @@ def headlines(run: RunData) -> tuple[Headline, ...]:
     return STRUCTURAL if run.structural else ORDINAL
 
 
-def run_chunk_count(plan: ChunkPlan, worlds: int) -> int:
-    """How many chunks of ``plan`` make up ``worlds`` worlds."""
-    total, k = 0, 0
-    while total < worlds and k < plan.chunks:
-        total += plan.size(k)
-        k += 1
-    return k
+def convergence(run: RunData, max_chunks: int | None = None) -> pd.DataFrame:
+    """Headline estimates after each recorded prefix of the run's worlds.
 
+    Parameters
+    ----------
+    run : RunData
+        A finished run whose results.nc holds the convergence trace.
+    max_chunks : int, optional
+        Keep only the points within the run's first ``max_chunks`` chunks (default:
+        every point, the last being the run's own estimate).
 
-def prefix_points(size: int, points: int = FIRST_POINTS) -> list[int]:
-    """Geometric world counts inside the first chunk, ending just before ``size``."""
-    if size <= SMALLEST:
-        return []
-    grid = np.unique(np.round(np.geomspace(SMALLEST, size, points + 1)).astype(int))
-    return [int(n) for n in grid if n < size]
+    Returns
+    -------
+    pandas.DataFrame
+        A long table with columns ``key``, ``variable``, ``kind``, ``worlds``,
+        ``chunks``, ``estimate`` and ``se`` (probabilities in 0..1, money in US$ bn),
+        one row per headline and point, in increasing ``worlds``.
 
-
-def convergence(run: RunData, max_chunks: int = MAX_CHUNKS) -> pd.DataFrame:
-    """Headline estimates after each prefix of the run's worlds.
-
-    Returns a long table with columns ``key``, ``variable``, ``kind``, ``worlds``,
-    ``chunks``, ``estimate`` and ``se`` (probabilities in 0..1, money in US$ bn).
+    Raises
+    ------
+    ReportError
+        If results.nc has no trace (a run made before offshore recorded one).
     """
-    loaded = run.loaded_config()
-    config = loaded.config
-    priors = loaded.priors()
-    plan = ChunkPlan(config.sampling.samples, config.sampling.chunk_size)
-    use = max(min(run_chunk_count(plan, run.worlds), max_chunks), 1)
-    wanted = headlines(run)
-    rows: list[dict] = []
-
-    def record(stats: ChunkStats, chunks: int) -> None:
-        worlds = int(stats["played"].count)
-        values = estimates(stats)
-        for h in wanted:
-            estimate, se = values[h.key]
-            rows.append(
+    ds = run.ds
+    if not run.has_trace:
+        raise ReportError(
+            f"error: {run.path / 'results.nc'}: no convergence trace (made by an older offshore); run it again"
+        )
+    worlds = ds[TRACE_DIM].values
+    chunks = ds["trace_chunks"].values
+    keep = slice(None) if max_chunks is None else chunks <= max_chunks
+    frames = []
+    for h in headlines(run):
+        value, se = ds[f"trace_{h.variable}"], ds[f"trace_{h.variable}_se"]
+        if h.index:
+            value, se = value.sel(h.index), se.sel(h.index)
+        frames.append(
+            pd.DataFrame(
                 {
                     "key": h.key,
                     "variable": h.variable,
                     "kind": h.kind,
-                    "worlds": worlds,
-                    "chunks": chunks,
-                    "estimate": estimate,
-                    "se": se,
+                    "worlds": worlds[keep].astype(int),
+                    "chunks": chunks[keep].astype(int),
+                    "estimate": value.values[keep].astype(float),
+                    "se": se.values[keep].astype(float),
                 }
             )
-
-    first = plan.size(0)
-    draws = draw_worlds(config, priors, 0, first)
-    for n in prefix_points(first):
-        worlds, japan, korea = payoffs_of(config, {key: value[:n] for key, value in draws.items()}, n)
-        record(summarise(config, japan, korea, worlds), 1)
-    worlds, japan, korea = payoffs_of(config, draws, first)
-    merged = summarise(config, japan, korea, worlds)
-    record(merged, 1)
-    for k in range(1, use):
-        merged = merge_stats(merged, evaluate_chunk(config, priors, k, plan.size(k)))
-        record(merged, k + 1)
-    return pd.DataFrame(rows)
-
-
-def estimates(stats: ChunkStats) -> dict[str, tuple[float, float]]:
-    """Headline estimates and standard errors of merged chunk statistics."""
-    pp = PROFILES.index("PP")
-    played = stats["played"]
-    out = {"conv_played_PP": (float(played.mean[pp]), float(played.se[pp]))}
-    if "outcome" in stats:
-        outcome, burden = stats["outcome"], stats["burden"]
-        out["conv_p_collapse"] = (
-            float(outcome.mean[2]),
-            float(outcome.se[2]),
-        )  # holds, US, collapse
-        out["conv_burden_japan"] = (
-            float(burden.mean[0, -1]),
-            float(burden.se[0, -1]),
-        )  # japan, total
-    else:
-        discrete = discrete_statistics(stats["signature"])
-        pure, korea_b = discrete["pure_ne"], discrete["korea_b_given_japan_b"]
-        out["conv_pure_PP"] = (float(pure.fraction[pp]), float(pure.se[pp]))
-        out["conv_korea_passes"] = (1.0 - float(korea_b.mean), float(korea_b.se))
-    return out
+        )
+    return pd.concat(frames, ignore_index=True)

@@ -1,10 +1,10 @@
-"""Per-world burdens for the distribution chart.
+"""Per-world burdens for the distribution chart, read from the run's files.
 
-results.nc holds no per-world values. The histogram uses the run's ``samples.nc``
-when it was kept (``--keep-samples``); otherwise it re-draws the run's first chunks
-with :func:`model.samples.world_records`, which reproduces those worlds exactly.
+The histogram uses the run's ``samples.nc`` when it was kept (``--keep-samples``);
+otherwise the ``burden_sample`` results.nc keeps: the expected total burden of each
+of the run's first worlds (up to 131,072), recorded while the run was computed.
 Either way the values are each world's expected burden (averaged over the selection
-rule's play probabilities where play is mixed).
+rule's play probabilities where play is mixed). Nothing is re-drawn here.
 """
 
 from __future__ import annotations
@@ -12,48 +12,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import xarray as xr
 
-from model.engine import ChunkPlan
-from model.payoffs import COMPONENTS
 from model.report.rundata import RunData
 
-MAX_WORLDS = 131_072  # two default chunks: a smooth histogram in well under a second
-TOTAL = len(COMPONENTS)  # index of "total" along the component axis
+MAX_WORLDS = 131_072  # what results.nc keeps: a smooth histogram in well under a second
 
 
 @dataclass(frozen=True)
 class BurdenSample:
     values: np.ndarray  # US$ bn, one per world
-    source: str  # "kept" (samples.nc) or "first" (re-drawn first worlds)
+    source: str  # "kept" (samples.nc) or "first" (results.nc's sample of the first worlds)
 
 
-def japan_burden_sample(run: RunData, max_worlds: int = MAX_WORLDS) -> BurdenSample:
-    """Japan's total burden in the run's kept or first worlds."""
+def japan_burden_sample(run: RunData, max_worlds: int = MAX_WORLDS) -> BurdenSample | None:
+    """Japan's total burden in the run's kept or first worlds (at most ``max_worlds`` of
+    the first); None when neither samples.nc nor results.nc holds per-world burdens
+    (ordinal mode, or a run made before results.nc kept them)."""
     kept = _from_samples_file(run)
     if kept is not None and kept.size:
         return BurdenSample(kept, "kept")
-    from model.samples import world_records
-
-    loaded = run.loaded_config()
-    config = loaded.config
-    plan = ChunkPlan(config.sampling.samples, config.sampling.chunk_size)
-    target = min(run.worlds, max_worlds)
-    parts, done, k = [], 0, 0
-    while done < target and k < plan.chunks:
-        n = min(plan.size(k), target - done)
-        dims, burden, _ = world_records(loaded, k, n)["burden"]
-        parts.append(np.asarray(burden)[:, 0, TOTAL])
-        done += n
-        k += 1
-    return BurdenSample(np.concatenate(parts), "first")
+    if not run.has_burden_sample:
+        return None
+    values = run.ds["burden_sample"].sel(country="japan").values[:max_worlds]
+    return BurdenSample(np.asarray(values, dtype=float), "first")
 
 
 def _from_samples_file(run: RunData) -> np.ndarray | None:
     path = run.samples_file
     if path is None:
         return None
-    import xarray as xr
-
     try:
         with xr.open_dataset(path) as handle:
             if "burden" not in handle:
@@ -61,6 +49,6 @@ def _from_samples_file(run: RunData) -> np.ndarray | None:
             burden = handle["burden"]
             if "country" in burden.coords and "component" in burden.coords:
                 return np.asarray(burden.sel(country="japan", component="total").values, dtype=float)
-            return np.asarray(burden.values[:, 0, TOTAL], dtype=float)
+            return np.asarray(burden.values[:, 0, -1], dtype=float)  # Japan first, the total last
     except (OSError, ValueError, KeyError):
         return None

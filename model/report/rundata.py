@@ -1,4 +1,9 @@
-"""A finished run directory as the report reads it: results, manifest and config."""
+"""A finished run directory as the report reads it: results, manifest and config.
+
+The report only reads: everything it shows is in these files (results.nc holds the
+convergence trace and a per-world burden sample the run recorded), so nothing here
+or in the rest of :mod:`model.report` imports the engine.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +56,16 @@ class RunData:
             return 5.0
 
     @property
+    def has_trace(self) -> bool:
+        """Whether results.nc holds the run's convergence trace (``trace_worlds``)."""
+        return "trace_worlds" in self.ds.coords and "trace_played" in self.ds
+
+    @property
+    def has_burden_sample(self) -> bool:
+        """Whether results.nc keeps the per-world burdens of the run's first worlds."""
+        return "burden_sample" in self.ds and self.ds["burden_sample"].sizes.get("world", 0) > 0
+
+    @property
     def samples_file(self) -> Path | None:
         path = self.path / "samples.nc"
         return path if path.is_file() else None
@@ -60,7 +75,7 @@ class RunData:
         return value.item() if hasattr(value, "item") else value
 
     def loaded_config(self):
-        """The run's resolved config, validated (for re-drawing its own worlds)."""
+        """The run's resolved config, validated (for the report's list of assumptions)."""
         from model.config import ConfigError, load_config
 
         try:
