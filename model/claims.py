@@ -12,7 +12,7 @@ Verdicts come from the 95 % interval of the paired difference: *supported* when 
 excludes zero on the side the paper predicts, *contradicted* when it excludes zero on
 the other side, *not distinguishable* from zero otherwise. *Where it holds* is a PRIM
 box (Friedman & Fisher 1999) over the priors for the per-world indicator that the
-difference has the predicted sign.
+claim's primary (first) measure has the predicted sign.
 
 Claims are data: adding one is adding an entry to :data:`CLAIMS`.
 """
@@ -267,13 +267,11 @@ def evaluate(
     out = []
     for claim in claims:
         measured = []
-        for m in claim.measures:
+        for i, m in enumerate(claim.measures):
             r = next(results)
-            measured.append(
-                MeasureResult(
-                    m, r, verdict(r.difference.low, r.difference.high, m.expected), where_it_holds(r, m.expected)
-                )
-            )
+            decided = verdict(r.difference.low, r.difference.high, m.expected)
+            where = where_it_holds(r, m.expected) if i == 0 else None  # a claim's box: its primary measure
+            measured.append(MeasureResult(m, r, decided, where))
         out.append(ClaimResult(claim, tuple(measured)))
     return tuple(out)
 

@@ -15,13 +15,15 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+if TYPE_CHECKING:  # the execution machinery is imported only by commands that run chunks
+    from model.execution import Execution
+
 from model.checkpoints import CheckpointError
 from model.config import ConfigError
-from model.execution import Execution, default_jobs
 from model.failures import (
     EXIT_BAD_INPUT,
     EXIT_ENVIRONMENT,
@@ -196,6 +198,8 @@ class PositiveFinite(click.ParamType):
 
 def cap_jobs(jobs: int | None, force: bool = False) -> int:
     """Workers to start: ``jobs`` (default all cores), at most the cores unless ``force``."""
+    from model.execution import default_jobs
+
     cores = default_jobs()
     if jobs is None:
         return cores
@@ -216,6 +220,8 @@ def execution_from_options(
     terminal and without ``--quiet``; ``--jobs`` is capped at the machine's cores
     unless ``force_jobs`` (a remote scheduler's workers are its own).
     """
+    from model.execution import Execution
+
     return Execution(
         backend="dask" if scheduler else backend,
         jobs=cap_jobs(jobs, force_jobs or bool(scheduler)),

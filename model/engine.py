@@ -45,6 +45,7 @@ from model.stats import ChunkStats, Counts, Histogram, Moments, Sample, Trace
 from model.trace import columns, prefix_points, prefix_trace
 
 BOUND_RULES = ("japan_best", "japan_worst")
+KOREA_PASSES = np.array([0.0, 1.0, 0.0, 1.0])  # the profiles BP and PP
 BURDEN_SAMPLE_WORLDS = 131_072  # the run's first worlds whose total burdens results.nc keeps
 
 
@@ -163,12 +164,23 @@ class Selection:
     def moments(self, counts: np.ndarray) -> Moments:
         """Moments of the per-world profile probabilities, from the signature histogram
         ``counts`` (exact: determined worlds play a one-hot vector)."""
-        codes, profiles = fixed_profile_codes(self.rule)
-        one_hot = np.bincount(profiles, weights=counts.take(codes), minlength=4)
+        one_hot = self._fixed_counts(counts)
         n = self.profile.size
         total = one_hot + self.weights.sum(axis=1)
         squares = one_hot + np.einsum("pm,pm->p", self.weights, self.weights)
         return Moments.from_sums(n, total, squares)
+
+    def combined_moments(self, counts: np.ndarray, coefficients: np.ndarray) -> Moments:
+        """Moments of ``coefficients @ played`` per world, for 0/1 ``coefficients`` (4,):
+        the probability of a set of profiles (e.g. BP and PP: Korea passes the buck)."""
+        hits = float(coefficients @ self._fixed_counts(counts))  # determined worlds: 0 or 1 each
+        values = coefficients @ self.weights
+        return Moments.from_sums(self.profile.size, np.asarray(hits + values.sum()), np.asarray(hits + values @ values))
+
+    def _fixed_counts(self, counts: np.ndarray) -> np.ndarray:
+        """Worlds whose signature fixes each profile: float (4,)."""
+        codes, profiles = fixed_profile_codes(self.rule)
+        return np.bincount(profiles, weights=counts.take(codes), minlength=4)
 
 
 def select(japan: np.ndarray, korea: np.ndarray, code: np.ndarray, rule: str) -> Selection:
@@ -279,6 +291,7 @@ def summarise(
     stats: ChunkStats = {
         "signature": Counts(n, counts),
         "played": chosen.moments(counts),
+        "korea_passes": chosen.combined_moments(counts, KOREA_PASSES),
         "payoff_japan": Moments.of_last(japan),
         "payoff_korea": Moments.of_last(korea),
         "commit_gain": Moments.of_last(gain),

@@ -29,7 +29,7 @@ from model.outputs import Estimate, WorldValues, output
 from model.signature import signatures
 from model.stats import Moments
 
-SAMPLE_CAP = 65_536
+SAMPLE_CAP = 16_384
 """Worlds whose per-world differences and inputs are kept, for scenario discovery."""
 
 

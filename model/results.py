@@ -146,6 +146,14 @@ def build_dataset(chunk_stats: Mapping[str, Any], attrs: Mapping[str, Any], payo
     payoff = Moments(japan.count, np.stack([japan.mean, korea.mean]), np.stack([japan.m2, korea.m2]))
     _mean(ds, "mean_payoff", ("player", "profile"), payoff, payoff_units, "mean payoff in each cell of the 2x2 game")
 
+    _mean(
+        ds,
+        "korea_passes",
+        (),
+        stats["korea_passes"],
+        PROBABILITY,
+        "probability Korea buck-passes in the simultaneous game (BP or PP played)",
+    )
     korea_b = stats["korea_b_given_japan_b"]
     _add(
         ds,

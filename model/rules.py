@@ -9,13 +9,15 @@ across rules: how far the selection assumption alone moves the answer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from model.config import LoadedConfig
-from model.execution import Execution
 from model.outputs import HEADLINE, output
-from model.paired import Comparison, paired, per_world
-from model.selection import RULES
+
+if TYPE_CHECKING:  # rule_ranges, which reports use, must not import the engine
+    from model.config import LoadedConfig
+    from model.execution import Execution
 
 
 def rule_table(
@@ -23,6 +25,8 @@ def rule_table(
 ) -> pd.DataFrame:
     """One row per (rule, output): estimate, standard error and the paired difference
     from the config's own rule (0 for that rule itself), on the config's worlds."""
+    from model.paired import Comparison, paired, per_world
+    from model.selection import RULES
     from model.simulation import resolve
 
     own = loaded.config.game.selection

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from model.analyses import analysis_files
 from model.checkpoints import CheckpointError, RunIdentity, batch_files, batch_path, load_verified, save_batch
 from model.config import ConfigError, LoadedConfig, load_config
 from model.config.limits import MAX_ABS_VALUE
@@ -265,6 +266,7 @@ def _complete(run: RunDirectory, loaded: LoadedConfig, execution: Execution, kee
         tmp = run.partial / ".samples.nc.tmp"
         kept = write_samples(tmp, loaded, keep_samples, outcome.worlds)
         extra["samples.nc"] = tmp
+    extra.update(analysis_files(loaded, execution, run.partial))
     manifest_fields = {
         "worlds": outcome.worlds,
         "chunks": outcome.chunks,
@@ -274,5 +276,10 @@ def _complete(run: RunDirectory, loaded: LoadedConfig, execution: Execution, kee
         "backend": execution.backend,
         "jobs": execution.jobs,
     }
-    path = run.finish(dataset, manifest_fields, extra)
+    try:
+        path = run.finish(dataset, manifest_fields, extra)
+    except BaseException:
+        for tmp in extra.values():  # a resumed run writes them again
+            tmp.unlink(missing_ok=True)
+        raise
     return RunResult(path, dataset, read_manifest(path))

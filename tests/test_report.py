@@ -36,7 +36,7 @@ BASELINE = ROOT / "configs" / "baseline.toml"
 INTEGRATED = ROOT / "configs" / "scenarios" / "integrated_none.toml"
 PAPER = ROOT / "configs" / "paper_table.toml"
 WORLDS = 50_000
-STRUCTURAL_CHARTS = 7
+STRUCTURAL_CHARTS = 8  # the paper's claims first, then the run's own charts
 ORDINAL_CHARTS = 5
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -240,7 +240,8 @@ def test_structural_only_charts_are_skipped_in_ordinal_mode(ordinal_report):
 def test_csv_tables_hold_the_numbers_of_the_charts(en_report, runs):
     import pandas as pd
 
-    table = pd.read_csv(en_report / "tables" / "01-game-table.csv")
+    (path,) = (en_report / "tables").glob("*-game-table.csv")
+    table = pd.read_csv(path)
     with xr.open_dataset(runs["baseline"] / "results.nc") as ds:
         played = ds.played.values
     assert table["code"].tolist() == ["BB", "BP", "PB", "PP"]
@@ -263,16 +264,16 @@ def test_html_is_self_contained(en_report, zh_report):
 def test_pdf_has_a_page_per_chart_after_the_text_pages(en_report, ordinal_report, comparison):
     from pypdf import PdfReader
 
-    from model.report.pdf import TEXT_PAGES
-
     for report in (en_report, ordinal_report, comparison):
         manifest = _manifest(report)
         reader = PdfReader(report / "report.pdf")
-        assert len(reader.pages) == TEXT_PAGES + len(manifest["charts"]) == manifest["pdf_pages"]
+        claims_page = "The paper's claims, tested" in reader.pages[0].extract_text()
+        assert len(reader.pages) == manifest["pdf_pages"] == 3 + claims_page + len(manifest["charts"])
         box = reader.pages[-1].mediabox
         assert float(box.width) * 9 == pytest.approx(float(box.height) * 16, rel=1e-3)
-    first = PdfReader(en_report / "report.pdf").pages[0].extract_text()
-    assert "Executive summary" in first
+    pages = PdfReader(en_report / "report.pdf").pages
+    assert "The paper's claims, tested" in pages[0].extract_text()  # a structural run tests the claims first
+    assert "Executive summary" in pages[1].extract_text()
     assert "CreationDate" not in (en_report / "report.pdf").read_bytes().decode("latin-1")
 
 
@@ -323,9 +324,11 @@ def test_zh_report_is_in_traditional_chinese(zh_report, runs):
     assert "重點摘要" in summary and "日本的預期負擔" in summary
     manifest = _manifest(zh_report)
     assert all(CJK.search(c["title"]) for c in manifest["charts"])
-    header = (zh_report / "tables" / "01-game-table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    (table,) = (zh_report / "tables").glob("*-game-table.csv")
+    header = table.read_text(encoding="utf-8-sig").splitlines()[0]
     assert "發生機率" in header
-    svg = (zh_report / "figures" / "01-game-table.svg").read_text(encoding="utf-8")
+    (svg_path,) = (zh_report / "figures").glob("*-game-table.svg")
+    svg = svg_path.read_text(encoding="utf-8")
     assert "<text" not in svg  # text drawn as outlines: no font needed to view it
 
 
@@ -352,7 +355,9 @@ def test_missing_cjk_font_is_a_one_line_error(runs, tmp_path, monkeypatch):
 def test_zh_pdf_holds_chinese_text(zh_report):
     from pypdf import PdfReader
 
-    text = PdfReader(zh_report / "report.pdf").pages[0].extract_text()
+    pages = PdfReader(zh_report / "report.pdf").pages
+    text = pages[0].extract_text() + pages[1].extract_text()  # the claims page, then the summary
+    assert "論文主張的檢驗" in text
     for words in ("台海情勢下的日韓責任分擔", "重點摘要", "信賴區間"):
         assert words in text
 

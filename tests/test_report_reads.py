@@ -74,7 +74,6 @@ def test_no_report_module_imports_the_engine() -> None:
     assert result["found"] == {}, "report modules whose import brought in the engine, and what they brought"
 
 
-@pytest.mark.xfail(strict=True, reason="model.cli_support imports model.execution; move `fail` out of it")
 def test_the_report_command_does_not_import_the_engine() -> None:
     assert _engine_imports(only=KNOWN)["found"] == {}
 

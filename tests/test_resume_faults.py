@@ -205,7 +205,10 @@ def test_untouched_partial_resumes_to_the_uninterrupted_result(partial: Path, te
     status, output = resume(partial, "--keep-samples", "0", "--jobs", "1")
     assert status == 0, output
     final = Path(output.strip().splitlines()[-1])
-    assert sorted(p.name for p in final.iterdir()) == ["config.toml", "manifest.json", "results.nc"]
+    names = sorted(p.name for p in final.iterdir())
+    assert names == ["claims.csv", "config.toml", "manifest.json", "results.nc", "selection_rules.csv"]
+    for name in ("claims.csv", "selection_rules.csv"):  # the run's analyses, identical after a resume
+        assert (final / name).read_bytes() == (templates["complete"] / name).read_bytes()
     with xr.open_dataset(final / "results.nc") as a, xr.open_dataset(templates["complete"] / "results.nc") as b:
         left, right = a.load(), b.load()
     for key in VOLATILE:

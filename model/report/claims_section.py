@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.outputs import PROBABILITY
+from model.outputs import OUTPUTS, PROBABILITY
 from model.report import theme
 from model.report.tables import Table
 from model.report.text import Text, wrap
 
 CLAIMS_FILE = "claims.csv"
+RULES_FILE = "selection_rules.csv"
 VERDICT_KEYS = {
     "supported": "verdict_supported",
     "contradicted": "verdict_contradicted",
@@ -143,3 +144,30 @@ def claims_chart(table: Table, tx: Text) -> Figure:
         ax.set_yticks(y, ["\n".join(wrap(label, 34)) for label in part["label"]], fontsize=8)
         ax.set_xlabel(tx("claims_axis_pp") if unit == PROBABILITY else tx("claims_axis_money", unit=tx.money_unit))
     return fig
+
+
+def rules_grid(run_dir: Path, tx: Text):
+    """How far the equilibrium-selection rule alone moves each headline output: the run's
+    rule, the lowest and the highest estimate across rules (None without the file)."""
+    from model.report.summary import Grid
+    from model.rules import rule_ranges
+
+    path = Path(run_dir) / RULES_FILE
+    if not path.is_file():
+        return None
+    table = pd.read_csv(path)
+    if not len(table):
+        return None
+    lang = "zh-TW" if tx.zh else "en"
+    rows = []
+    for _, r in rule_ranges(table).iterrows():
+        out = OUTPUTS[r["output"]]
+        rows.append(
+            [
+                out.label[lang],
+                _amount(tx, r["own_rule_value"], out.unit),
+                f"{_amount(tx, r['low'], out.unit)} ({tx.selection(r['low_rule'])})",
+                f"{_amount(tx, r['high'], out.unit)} ({tx.selection(r['high_rule'])})",
+            ]
+        )
+    return Grid([tx("col_quantity"), tx("rules_own"), tx("rules_low"), tx("rules_high")], rows)

@@ -21,7 +21,11 @@ def _grid(grid: Grid) -> list[str]:
 
 def render_markdown(doc: Document) -> str:
     tx, words = doc.tx, doc.words
-    out = [f"# {words.title}", "", f"*{words.subtitle}*", "", f"## {tx('section_summary')}", ""]
+    out = [f"# {words.title}", "", f"*{words.subtitle}*", ""]
+    if words.claims:
+        out += [f"## {tx('claims_heading')}", "", words.claims_intro, ""]
+        out += [f"- {c}" for c in words.claims] + [""]
+    out += [f"## {tx('section_summary')}", ""]
     out += [f"- {s}" for s in words.summary]
     out += [""] + [f"> {n}" for n in words.notes]
     out += ["", f"## {tx('section_key_figures')}", "", *_grid(words.key_figures), ""]

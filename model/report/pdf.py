@@ -1,9 +1,10 @@
 """The PDF report through matplotlib's PdfPages: text pages, then one page per chart.
 
-There are always :data:`TEXT_PAGES` text pages, 16:9 like the charts: (1) title,
+There are :data:`TEXT_PAGES` text pages, 16:9 like the charts: (1) title,
 executive summary and notes; (2) key figures and assumptions; (3) inputs, any extra
-tables and the reproducibility footer. Each page's type shrinks until its content
-fits, so the page count is ``TEXT_PAGES + number of charts``. No dates are written
+tables and the reproducibility footer; a run with the paper's claims tested gets one
+more, first. Each page's type shrinks until its content fits, so the page count is
+:func:`text_page_count` plus the number of charts. No dates are written
 into the file, so the same report renders to the same bytes.
 """
 
@@ -174,7 +175,20 @@ def text_pages(doc: Document) -> list[Figure]:
         Block("heading", tx("section_repro")),
         *[Block("small", line) for line in words.footer],
     ]
-    return [text_page(first, short_footer), text_page(second, short_footer), text_page(third)]
+    pages = [text_page(first, short_footer), text_page(second, short_footer), text_page(third)]
+    if words.claims:
+        claims = [
+            Block("heading", tx("claims_heading")),
+            Block("note", words.claims_intro),
+            *[Block("bullet", c) for c in words.claims],
+        ]
+        pages.insert(0, text_page(claims, short_footer))
+    return pages
+
+
+def text_page_count(doc: Document) -> int:
+    """How many text pages :func:`text_pages` makes for ``doc``."""
+    return TEXT_PAGES + (1 if doc.words.claims else 0)
 
 
 def render_pdf(doc: Document) -> bytes:

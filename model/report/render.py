@@ -31,6 +31,7 @@ from pathlib import Path
 from model.atomic import atomic_directory
 from model.report import charts, tables, theme
 from model.report.chartfiles import render_chart, write_chart
+from model.report.claims_section import claims_chart, claims_table, load_claims
 from model.report.document import Chart, ChartList, Document
 from model.report.errors import ReportError
 from model.report.rundata import RunData, load_run
@@ -53,6 +54,12 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
     years = format_number(run.horizon)
     out = ChartList(tx)
 
+    claims = load_claims(run.path)
+    if claims is not None:
+        table = claims_table(claims, tx)
+        caption = tx("cap_claims", worlds=tx.count(int(claims["worlds"].iloc[0])))
+        out.add("paper-claims", "chart_claims", caption, table, claims_chart(table, tx))
+
     table = tables.game_table(run, tx)
     caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule)
     out.add("game-table", "chart_game_table", caption, table, charts.game_table(table, run, tx))
@@ -64,11 +71,9 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
     out.add("game-types", "chart_game_types", tx("cap_game_types"), table, charts.game_types(table, run, tx))
 
     if run.structural:
-        sample = None
-        if run.samples_file is not None or loaded is not None:
-            from model.report.distribution import japan_burden_sample
+        from model.report.distribution import japan_burden_sample
 
-            sample = japan_burden_sample(run)
+        sample = japan_burden_sample(run)
         if sample is not None:
             table = tables.burden_distribution(run, tx, sample)
             key = "sample_kept" if sample.source == "kept" else "sample_first"
@@ -81,7 +86,7 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
                 "burden-distribution", "chart_burden_dist", caption, table, charts.burden_distribution(table, run, tx)
             )
         else:
-            _warn(f"warning: {run.path}: config no longer validates; burden distribution left out")
+            _warn(f"warning: {run.path}: results.nc holds no burden sample (an older run); distribution left out")
         table = tables.burden_components(run, tx)
         out.add(
             "burden-components",
@@ -94,7 +99,7 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
     table = tables.commitment(run, tx)
     out.add("commitment", "chart_commitment", tx("cap_commitment"), table, charts.commitment(table, run, tx))
 
-    if loaded is not None:
+    if run.has_trace:
         from model.report.convergence import convergence
 
         series = convergence(run)
@@ -106,7 +111,7 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
         )
         out.add("convergence", "chart_convergence", caption, table, charts.convergence(table, run, tx))
     else:
-        _warn(f"warning: {run.path}: config no longer validates; convergence chart left out")
+        _warn(f"warning: {run.path}: results.nc holds no convergence trace (an older run); chart left out")
     return out.charts
 
 
@@ -132,7 +137,7 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
     """Render ``doc`` into ``target`` (replacing an older report atomically)."""
     from model.report.html import render_html
     from model.report.markdown import render_markdown
-    from model.report.pdf import TEXT_PAGES, render_pdf
+    from model.report.pdf import render_pdf, text_page_count
 
     encoding = "utf-8-sig" if doc.tx.zh else "utf-8"  # a BOM lets spreadsheets read the Chinese
     with atomic_directory(target) as tmp:
@@ -154,7 +159,7 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
             "lang": doc.lang,
             "runs": doc.run_ids,
             "title": doc.words.title,
-            "pdf_pages": TEXT_PAGES + len(doc.charts),
+            "pdf_pages": text_page_count(doc) + len(doc.charts),
             "charts": [
                 {
                     "name": c.name,

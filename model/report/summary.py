@@ -15,6 +15,7 @@ import numpy as np
 
 from model.constants import PROFILES, Z95
 from model.outputs import KEY_FIGURES, OUTPUTS
+from model.report.claims_section import claim_sentences, load_claims, rules_grid
 from model.report.errors import ReportError
 from model.report.rundata import RunData
 from model.report.tables import run_labels
@@ -48,6 +49,8 @@ class Words:
     inputs: Grid | None = None
     extra: list[tuple[str, Grid]] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
+    claims_intro: str = ""
+    claims: list[str] = field(default_factory=list)
 
 
 def _inline(tx: Text, label: str) -> str:
@@ -302,6 +305,8 @@ def load_priors(run: RunData):
 
 
 def run_words(run: RunData, tx: Text, loaded: Any | None) -> Words:
+    claims = load_claims(run.path)
+    rules = rules_grid(run.path, tx)
     return Words(
         title=tx("report_title"),
         subtitle=_subtitle(run, tx),
@@ -310,7 +315,10 @@ def run_words(run: RunData, tx: Text, loaded: Any | None) -> Words:
         key_figures=key_figures(run, tx),
         assumptions=assumptions(run, tx, loaded),
         inputs=inputs(run, tx, loaded),
+        extra=[] if rules is None else [(tx("section_rules"), rules)],
         footer=footer(run, tx),
+        claims_intro="" if claims is None else tx("claims_intro", worlds=tx.count(int(claims["worlds"].iloc[0]))),
+        claims=[] if claims is None else claim_sentences(claims, tx),
     )
 
 

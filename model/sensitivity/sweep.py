@@ -119,13 +119,21 @@ def grid_coordinates(study: Study, priors: Mapping[str, Any]) -> dict[str, tuple
     return coords
 
 
+def _estimates_only(ds: xr.Dataset) -> xr.Dataset:
+    """A point's estimates without its run records (convergence trace, per-world sample):
+    those differ in length from point to point and would multiply the study's size."""
+    records = [name for name, var in ds.data_vars.items() if var.attrs.get("role") in ("trace", "sample")]
+    kept = ds.drop_vars(records)
+    return kept.drop_dims([dim for dim in ("trace_worlds", "world") if dim in kept.dims])
+
+
 def combine(plan: SweepPlan, datasets: Sequence[xr.Dataset]) -> xr.Dataset:
     """Stack the points' Datasets along the swept keys (grid order, C order)."""
     study = plan.study
     shape = study.shape
     codes = sorted({int(c) for ds in datasets for c in ds.eq_set_code.values})
     labels = [equilibrium_set_label(c) for c in codes]
-    prepared = [ds.drop_vars("eq_set_code").reindex(eq_set=labels, fill_value=0.0) for ds in datasets]
+    prepared = [_estimates_only(ds).drop_vars("eq_set_code").reindex(eq_set=labels, fill_value=0.0) for ds in datasets]
     names: list[str] = []
     for ds in prepared:
         names.extend(n for n in ds.data_vars if n not in names)
