@@ -44,9 +44,9 @@ def _lang(tx: Text) -> str:
 
 
 def _amount(tx: Text, value: float, unit: str, signed: bool = False) -> str:
+    """A level, or with ``signed`` a difference (percentage points for probabilities)."""
     if unit == PROBABILITY:
-        text = tx.pct(value)
-        return f"+{text}" if signed and value > 0 else text
+        return tx.pp(value) if signed else tx.pct(value)
     text = tx.money(value)
     return f"+{text}" if signed and value > 0 else text
 

@@ -24,7 +24,7 @@ def render_markdown(doc: Document) -> str:
     out = [f"# {words.title}", "", f"*{words.subtitle}*", ""]
     if words.claims:
         out += [f"## {tx('claims_heading')}", "", words.claims_intro, ""]
-        out += [f"- {c}" for c in words.claims] + [""]
+        out += [line for c in words.claims for line in (c, "")]
     out += [f"## {tx('section_summary')}", ""]
     out += [f"- {s}" for s in words.summary]
     out += [""] + [f"> {n}" for n in words.notes]

@@ -97,6 +97,12 @@ class Text:
             digits = 1 if (x == 0 or abs(x) >= 1) else 2
         return f"{x:.{digits}f}%"
 
+    def pp(self, difference: float) -> str:
+        """A signed difference of probabilities in percentage points."""
+        x = 100.0 * difference
+        digits = 1 if x == 0 or abs(x) >= 1 else 2
+        return f"{x:+.{digits}f} " + ("個百分點" if self.zh else "pp")
+
     def pct_ci(self, p: float, se: float) -> str:
         lo, hi = max(p - Z95 * se, 0.0), min(p + Z95 * se, 1.0)
         digits = 1 if (p == 0 or 100 * p >= 1) and 100 * Z95 * se >= 0.05 else 2
