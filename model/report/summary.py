@@ -458,8 +458,61 @@ def config_differences(runs: Sequence[RunData], tx: Text) -> Grid | None:
     return Grid([tx("field_key"), *run_labels(runs, tx)], rows)
 
 
+COMPARED = ("p_collapse", "p_us_intervenes", "mutual_buck_passing", "korea_passes", "japan_burden", "korea_burden",
+            "us_burden")  # fmt: skip
+"""Registered outputs whose differences from the reference run a comparison reports."""
+
+
+def _difference_text(tx: Text, d, out) -> tuple[str, str]:
+    """The difference and its interval, in the output's unit (percentage points or money)."""
+    if out.is_probability:
+        return tx.pp(d.value), f"{tx.pp(d.low)} {tx('to')} {tx.pp(d.high)}"
+    sign = "+" if d.value > 0 else ""
+    return f"{sign}{tx.money(d.value)}", f"{tx.money(d.low)} {tx('to')} {tx.money(d.high)}"
+
+
+def _pairing(tx: Text, d) -> str:
+    return tx("pairing_paired", batches=d.batches) if d.paired else tx("pairing_unpaired")
+
+
+def comparison_differences(runs: Sequence[RunData], tx: Text) -> tuple[list[str], Grid | None]:
+    """Each run's differences from the first (the reference): sentences and a grid."""
+    from model.report.differences import difference
+
+    labels = run_labels(runs, tx)
+    lang = "zh-TW" if tx.zh else "en"
+    reference, sentences, rows = runs[0], [], []
+    for run, label in zip(runs[1:], labels[1:], strict=True):
+        for name in COMPARED:
+            out = OUTPUTS[name]
+            if not (reference.ds.offshore.has(name) and run.ds.offshore.has(name)):
+                continue
+            d = difference(reference, run, out)
+            value, interval = _difference_text(tx, d, out)
+            rows.append([label, out.label[lang], value, interval, _pairing(tx, d)])
+            if name == "japan_burden":
+                sentences.append(
+                    tx(
+                        "s_cmp_difference",
+                        reference=labels[0],
+                        other=label,
+                        quantity=out.label[lang],
+                        difference=value,
+                        interval=interval,
+                        pairing=_pairing(tx, d),
+                    )  # fmt: skip
+                )
+    if not rows:
+        return sentences, None
+    headers = [tx("col_run"), tx("col_quantity"), tx("col_difference"), tx("col_interval"), tx("col_pairing")]
+    return sentences, Grid(headers, rows)
+
+
 def comparison_words(runs: Sequence[RunData], tx: Text) -> Words:
     extra: list[tuple[str, Grid]] = []
+    difference_sentences, difference_grid = comparison_differences(runs, tx)
+    if difference_grid is not None:
+        extra.append((tx("section_run_differences", reference=run_labels(runs, tx)[0]), difference_grid))
     differences = config_differences(runs, tx)
     if differences is not None:
         extra.append((tx("section_differences"), differences))
@@ -491,7 +544,7 @@ def comparison_words(runs: Sequence[RunData], tx: Text) -> Words:
     return Words(
         title=tx("compare_title"),
         subtitle=tx("subtitle_compare", runs=len(runs)),
-        summary=comparison_summary(runs, tx),
+        summary=difference_sentences + comparison_summary(runs, tx),
         notes=notes(tx),
         key_figures=comparison_key_figures(runs, tx),
         assumptions=assumptions_common,

@@ -10,6 +10,7 @@ used in results.nc (profiles BB..PP, countries, components, game-type names).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -360,10 +361,11 @@ def run_labels(runs: Sequence[RunData], tx: Text) -> list[str]:
         else:
             label = tx("run_ordinal", name=run.name)
         labels.append(label)
-    seen: dict[str, int] = {}
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-    return [f"{label} ({run.name})" if seen[label] > 1 else label for label, run in zip(labels, runs, strict=True)]
+    for key in (lambda run: run.name, lambda run: run.run_id):  # the name, or the run id if names clash too
+        counts = Counter(labels)
+        pairs = zip(labels, runs, strict=True)
+        labels = [f"{label} ({key(run)})" if counts[label] > 1 else label for label, run in pairs]
+    return labels
 
 
 def _run_builder(tx: Text) -> _Builder:
