@@ -129,6 +129,11 @@ CLAIMS: tuple[Claim, ...] = (
         (
             Measure("korea_passes", +1, (), PERCEPTION_GAP),
             Measure("mutual_buck_passing", +1, (), PERCEPTION_GAP),
+            # A sweep of the gap's size: Korea's stake discounted by a quarter, then by half.
+            *(
+                Measure("korea_passes", +1, (), (f"game.structural.beliefs.korea.collapse_loss_bias={bias}",))
+                for bias in (0.75, 0.5)
+            ),
         ),
     ),
     Claim(
