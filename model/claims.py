@@ -66,12 +66,13 @@ class Measure:
     treatment: tuple[str, ...] = ()
     reference_output: str | None = None
     per_failure: bool = False
+    note: Mapping[str, str] | None = None  # what distinguishes this measure's arms, per language
 
     def label(self, lang: str = "en") -> str:
         text = output(self.output).label[lang]
         if self.per_failure:
-            return f"{text} | deterrence fails" if lang == "en" else f"{text}｜嚇阻失敗時"
-        return text
+            text = f"{text} | deterrence fails" if lang == "en" else f"{text}｜嚇阻失敗時"
+        return f"{text} ({self.note[lang]})" if self.note else text
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,13 @@ CLAIMS: tuple[Claim, ...] = (
             Measure("mutual_buck_passing", +1, (), PERCEPTION_GAP),
             # A sweep of the gap's size: Korea's stake discounted by a quarter, then by half.
             *(
-                Measure("korea_passes", +1, (), (f"game.structural.beliefs.korea.collapse_loss_bias={bias}",))
+                Measure(
+                    "korea_passes",
+                    +1,
+                    (),
+                    (f"game.structural.beliefs.korea.collapse_loss_bias={bias}",),
+                    note={"en": f"Korea's stake × {bias}", "zh-TW": f"韓國利害 × {bias}"},
+                )
                 for bias in (0.75, 0.5)
             ),
         ),
