@@ -10,10 +10,8 @@ would change the result.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +25,9 @@ from model.config.limits import MAX_ABS_VALUE
 from model.engine import ChunkPlan, draw_worlds
 from model.execution import BATCH_CHUNKS, Execution, NonFiniteResult, RunState, batches_of, run_chunks
 from model.failures import EnvironmentFault, describe_os_error
-from model.rundir import RunDirectory, git_commit, read_manifest, run_id
+from model.rundir import RunDirectory, read_manifest, run_id
 from model.samples import write_samples
-from model.simulation import finish, package_versions
+from model.simulation import finish, provenance
 from model.stats import ChunkStats
 
 
@@ -59,16 +57,9 @@ def _manifest(loaded: LoadedConfig, execution: Execution, keep_samples: int) -> 
         "sampler": cfg.sampling.sampler,
         "chunk_size": cfg.sampling.chunk_size,
         "batch_chunks": BATCH_CHUNKS,
-        "backend": execution.backend,
-        "jobs": execution.jobs,
-        "scheduler": execution.scheduler,
         "target_se": execution.target_se,
         "keep_samples": keep_samples,
-        "versions": package_versions(),
-        "project_version": package_versions()["offshore"],
-        "git_commit": git_commit(),
-        "command": " ".join(sys.argv),
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        **provenance(execution),
     }
 
 

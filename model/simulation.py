@@ -30,6 +30,25 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def provenance(execution) -> dict:
+    """What every run and study manifest records about how and where it ran."""
+    import sys
+
+    from model.rundir import git_commit
+
+    versions = package_versions()
+    return {
+        "backend": execution.backend,
+        "jobs": execution.jobs,
+        "scheduler": execution.scheduler,
+        "versions": versions,
+        "project_version": versions["offshore"],
+        "git_commit": git_commit(),
+        "command": " ".join(sys.argv),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
 def resolve(
     config: str | Path | LoadedConfig | None,
     n_samples: int | None = None,

@@ -64,6 +64,14 @@ class _Builder:
     def table(self) -> Table:
         return Table(pd.DataFrame(self.rows), dict(self.headers))
 
+    @classmethod
+    def coded(cls, tx: Text) -> _Builder:
+        """A builder whose rows start with an identifier (``code``) and its label."""
+        b = cls(tx)
+        b.header("code", tx("t_code"))
+        b.header("label", tx("t_label"))
+        return b
+
 
 # -- one run --------------------------------------------------------------------------
 
@@ -71,9 +79,7 @@ class _Builder:
 def game_table(run: RunData, tx: Text) -> Table:
     """The 2x2 table: per profile, probability played, pure-equilibrium share, mean burdens."""
     ds = run.ds
-    b = _Builder(tx)
-    b.header("code", tx("t_code"))
-    b.header("label", tx("t_label"))
+    b = _Builder.coded(tx)
     for profile in PROFILES:
         row: dict = {"code": profile, "label": tx.profile_short(profile)}
         b.estimate(row, "played", tx("h_played"), *ds.offshore.pair("played", profile=profile), 100, "%")
@@ -93,9 +99,7 @@ def game_table(run: RunData, tx: Text) -> Table:
 def eq_sets(run: RunData, tx: Text) -> Table:
     """Equilibrium sets that occurred, most frequent first."""
     ds = run.ds
-    b = _Builder(tx)
-    b.header("code", tx("t_code"))
-    b.header("label", tx("t_label"))
+    b = _Builder.coded(tx)
     freq = ds.eq_set_freq.values
     for i in np.argsort(-freq, kind="stable"):
         if freq[i] <= 0:
@@ -368,17 +372,19 @@ def run_labels(runs: Sequence[RunData], tx: Text) -> list[str]:
     return labels
 
 
-def _run_builder(tx: Text) -> _Builder:
+def _run_builder(tx: Text, coded: bool = False) -> _Builder:
+    """A builder whose rows start with the run (and, with ``coded``, a code and its label)."""
     b = _Builder(tx)
     b.header("run", tx("t_run"))
     b.header("run_label", f"{tx('t_run')} ({tx('t_label')})")
+    if coded:
+        b.header("code", tx("t_code"))
+        b.header("label", tx("t_label"))
     return b
 
 
 def cmp_outcomes(runs: Sequence[RunData], tx: Text) -> Table:
-    b = _run_builder(tx)
-    b.header("code", tx("t_code"))
-    b.header("label", tx("t_label"))
+    b = _run_builder(tx, coded=True)
     for run, label in zip(runs, run_labels(runs, tx), strict=True):
         if not run.structural:
             continue
@@ -395,9 +401,7 @@ def cmp_outcomes(runs: Sequence[RunData], tx: Text) -> Table:
 
 
 def cmp_played(runs: Sequence[RunData], tx: Text) -> Table:
-    b = _run_builder(tx)
-    b.header("code", tx("t_code"))
-    b.header("label", tx("t_label"))
+    b = _run_builder(tx, coded=True)
     for run, label in zip(runs, run_labels(runs, tx), strict=True):
         for profile in PROFILES:
             row: dict = {
@@ -419,9 +423,7 @@ def cmp_played(runs: Sequence[RunData], tx: Text) -> Table:
 
 
 def cmp_burden(runs: Sequence[RunData], tx: Text) -> Table:
-    b = _run_builder(tx)
-    b.header("code", tx("t_code"))
-    b.header("label", tx("t_label"))
+    b = _run_builder(tx, coded=True)
     unit = tx.money_unit
     for run, label in zip(runs, run_labels(runs, tx), strict=True):
         if not run.structural:
@@ -454,9 +456,7 @@ def cmp_burden(runs: Sequence[RunData], tx: Text) -> Table:
 
 
 def cmp_components(runs: Sequence[RunData], tx: Text) -> Table:
-    b = _run_builder(tx)
-    b.header("code", tx("t_code"))
-    b.header("label", tx("t_label"))
+    b = _run_builder(tx, coded=True)
     for run, label in zip(runs, run_labels(runs, tx), strict=True):
         if not run.structural:
             continue
@@ -480,9 +480,7 @@ def cmp_components(runs: Sequence[RunData], tx: Text) -> Table:
 
 
 def cmp_commitment(runs: Sequence[RunData], tx: Text) -> Table:
-    b = _run_builder(tx)
-    b.header("code", tx("t_code"))
-    b.header("label", tx("t_label"))
+    b = _run_builder(tx, coded=True)
     for run, label in zip(runs, run_labels(runs, tx), strict=True):
         for code, key, variable, index in (
             ("korea_passes", "legend_korea_passes", "korea_passes_after_commit", {}),

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ import xarray as xr
 
 from model.config import LoadedConfig
 from model.execution import Execution
-from model.rundir import RunDirectory, atomic_write_bytes, git_commit, read_manifest, run_id, write_netcdf
+from model.rundir import RunDirectory, atomic_write_bytes, read_manifest, run_id, write_netcdf
 from model.runner import RunInterrupted
 from model.sensitivity.analysis import analyse
 from model.sensitivity.analysis_page import write_analysis_page
@@ -36,7 +34,7 @@ from model.sensitivity.sweep import SweepPlan, combine, run_points
 from model.sensitivity.sweep_page import write_sweep_page
 from model.sensitivity.sweep_tables import sweep_summary
 from model.sensitivity.worlds import WorldModel
-from model.simulation import package_versions
+from model.simulation import package_versions, provenance
 
 
 @dataclass(frozen=True)
@@ -59,14 +57,7 @@ def _common_manifest(kind: str, study: Study, base: LoadedConfig, execution: Exe
         "seed": cfg.sampling.seed,
         "sampler": cfg.sampling.sampler,
         "chunk_size": cfg.sampling.chunk_size,
-        "backend": execution.backend,
-        "jobs": execution.jobs,
-        "scheduler": execution.scheduler,
-        "versions": package_versions(),
-        "project_version": package_versions()["offshore"],
-        "git_commit": git_commit(),
-        "command": " ".join(sys.argv),
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        **provenance(execution),
     }
 
 
