@@ -145,25 +145,31 @@ class BurdenModel:
         """
         w = weights
         both = w[0]
-        balances = np.stack([w[0] + w[1], w[0] + w[2]])  # (2, n)
-        _, p_war, p_collapse = self.outcome_probabilities(w)
         t = self.horizon
         out = np.empty((len(LEDGER), len(COMPONENTS) + 1, w.shape[1]))
         partners, us = out[:2], out[2]
-        np.multiply(self.cost, balances, out=partners[:, 0])
-        partners[:, 0] *= t
+        # Each partner's probability of balancing, held in its defence row until scaled.
+        balances = partners[:, 0]
+        np.add(w[0], w[1], out=balances[0])
+        np.add(w[0], w[2], out=balances[1])
         alone = balances - both * (1.0 - self.dilution)  # balances alone, plus rho when both
+        balances *= self.cost
+        balances *= t
         np.multiply(self.retaliation, alone, out=partners[:, 1])
         partners[:, 1] += self.ptrl_retaliation * self.ptrl_paid
         partners[:, 1] *= t
         np.multiply(self.ptrl_paid, t, out=partners[:, 2])
+        # P(US intervenes) and P(collapse), held in the US rows until scaled.
+        p_war, p_collapse = us[3], us[4]
+        np.einsum("pn,pn->n", w, self.intervenes, out=p_war)
+        np.einsum("pn,pn->n", w, self.collapses, out=p_collapse)
         np.multiply(self.war_loss, p_war, out=partners[:, 3])
         np.multiply(self.collapse_loss, p_collapse, out=partners[:, 4])
+        p_war *= self.us_war_loss
+        p_collapse *= self.us_collapse_loss
         np.multiply(self.us_deterrent, t, out=us[0])
         us[1] = 0.0
         np.multiply(self.us_drawdown, t, out=us[2])
-        np.multiply(self.us_war_loss, p_war, out=us[3])
-        np.multiply(self.us_collapse_loss, p_collapse, out=us[4])
         np.sum(out[:, :5], axis=1, out=out[:, 5])
         return out
 

@@ -197,7 +197,7 @@ class Histogram:
             index[:, exclude] = k * BINS  # one spill-over bin, dropped below
         w = None if weights is None else np.broadcast_to(weights, values.shape).reshape(k, -1).ravel()
         counts = np.bincount(index.ravel(), weights=w, minlength=k * BINS + 1)[: k * BINS]
-        return cls(counts.reshape(*series, BINS).astype(np.float64))
+        return cls(counts.reshape(*series, BINS).astype(np.float64, copy=False))
 
     @staticmethod
     def bin_index(values: np.ndarray) -> np.ndarray:
