@@ -100,6 +100,7 @@ def reach_probability(
     spread: np.ndarray,
     prior: LogPrior,
     log_capability: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """A partner's probability that capability ``outlay + base`` reaches a threshold.
 
@@ -117,6 +118,8 @@ def reach_probability(
         Log-moments of the threshold's background prior.
     log_capability : float (4, n), optional
         ``ln(outlay + base)``, when the caller shares it between partners.
+    out : float (4, n), optional
+        Where to write the result (a new array when omitted).
 
     Returns
     -------
@@ -124,19 +127,25 @@ def reach_probability(
         P(belief <= outlay + base). Where the belief is a point (no spread, or a fixed
         prior) this is ``outlay >= beta * value - base``, the comparison of §3.2.
     """
+    if out is None:
+        out = np.empty(outlay.shape)
     noisy = spread > 0
     if prior.sd == 0 or not noisy.any():
-        return np.greater_equal(outlay, bias * value - base).astype(np.float64)
+        np.copyto(out, np.greater_equal(outlay, bias * value - base))
+        return out
     tau0_sq = prior.sd**2
     spread_sq = spread * spread
     weight = tau0_sq / (tau0_sq + spread_sq)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_median = np.log(bias) + weight * np.log(value) + (1.0 - weight) * prior.mean
         inverse_tau = np.sqrt(tau0_sq + spread_sq) / (prior.sd * spread)
-        z = np.log(outlay + base) if log_capability is None else log_capability.copy()
-        z -= log_median
-        z *= inverse_tau
-    out = ndtr(z, out=z)
+        if log_capability is None:
+            np.log(outlay + base, out=out)
+        else:
+            np.copyto(out, log_capability)
+        out -= log_median
+        out *= inverse_tau
+    ndtr(out, out=out)
     # A point belief (spread 0) and the undefined 0/0 (zero capability against a zero
     # threshold, which is reached) take the exact comparison. Both are rare, so the
     # masks are built only when they can occur.
@@ -173,20 +182,20 @@ def perceive(
     """
     holds = np.empty((2, *outlay.shape))
     intervenes = np.zeros_like(holds)
+    met = np.empty(outlay.shape) if threshold is not None else None
     with np.errstate(divide="ignore"):
         log_deterrent = np.log(outlay + deterrent)
         log_contribution = None if threshold is None else np.log(outlay + counted)
-    met = None
     for i in range(2):
-        holds[i] = reach_probability(
-            outlay, deterrent, resolve, resolve_bias[i], resolve_spread[i], resolve_prior, log_deterrent
+        reach_probability(
+            outlay, deterrent, resolve, resolve_bias[i], resolve_spread[i], resolve_prior, log_deterrent, holds[i]
         )
-        if threshold is not None:
+        if met is not None:
             # Both partners hear the same US ambiguity, so with equal biases (the baseline)
             # they read the threshold alike: one evaluation serves both.
-            if met is None or not np.array_equal(threshold_bias[i], threshold_bias[i - 1]):
-                met = reach_probability(
-                    outlay, counted, threshold, threshold_bias[i], ambiguity, threshold_prior, log_contribution
+            if i == 0 or not np.array_equal(threshold_bias[i], threshold_bias[i - 1]):
+                reach_probability(
+                    outlay, counted, threshold, threshold_bias[i], ambiguity, threshold_prior, log_contribution, met
                 )
             np.subtract(1.0, holds[i], out=intervenes[i])
             intervenes[i] *= met
@@ -219,6 +228,8 @@ def miscalculation(perception: Perception, truth: np.ndarray, weights: np.ndarra
     h, u, c = perception.holds, perception.intervenes, perception.collapses
     holds_first = (h >= u) & (h >= c)  # ties go to the earlier outcome, as argmax would
     us_next = ~holds_first & (u >= c)
-    likely = np.where(holds_first, 0, np.where(us_next, 1, 2)).astype(np.int8)  # (2, 4, n)
+    likely = np.full(h.shape, 2, dtype=np.int8)  # (2, 4, n): collapse unless ...
+    likely -= us_next
+    likely -= 2 * holds_first.view(np.int8)
     wrong = np.not_equal(likely, truth).astype(np.float64)
     return np.einsum("ipn,pn->in", wrong, weights)
