@@ -328,7 +328,7 @@ def _structural_stats(
     burden = worlds.expected_burden(played)  # (2, 6, n)
     burden_moments = Moments.of_last(burden)
 
-    bounds = _bound_burdens(japan, korea, chosen, played, worlds.model, burden_moments)
+    bounds = _bound_burdens(japan, korea, chosen, played, worlds.model, burden, burden_moments)
     outcome_values = worlds.outcome_probabilities(played)  # (3, n)
     outcome = Moments.of_last(outcome_values)
     kept = {} if keep is None else _kept(keep, chosen, played, outcome_values, burden)
@@ -370,13 +370,15 @@ def _bound_burdens(
     chosen: Selection,
     played: np.ndarray,
     model: BurdenModel,
+    burden: np.ndarray,
     burden_moments: Moments,
 ) -> list[Moments]:
     """Burden moments under each of :data:`BOUND_RULES`.
 
     A bound rule changes the burden only where it may play another profile than the
     run's rule; only those worlds are solved again (once, for both rules) and their
-    contributions to the sums swapped.
+    contributions to the sums swapped. ``burden`` (3, 6, n) is every world's expected
+    burden under the run's rule, whose moments are ``burden_moments``.
     """
     profiles = [selected_profile(rule).take(chosen.signature) for rule in BOUND_RULES]
     differs = np.zeros(chosen.profile.size, dtype=bool)
@@ -386,7 +388,7 @@ def _bound_burdens(
     if changed.size == 0:
         return [burden_moments for _ in BOUND_RULES]
     sub = model.take(changed)
-    before = sub.expected_burden(played[:, changed])
+    before = burden.take(changed, axis=-1)
     total = burden_moments.sums()[0] - before.sum(axis=-1)
     squares = burden_moments.sums()[1] - np.einsum("ijk,ijk->ij", before, before)
     games = as_games(japan.take(changed, axis=1)), as_games(korea.take(changed, axis=1))
