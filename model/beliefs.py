@@ -211,10 +211,13 @@ def expected_outcomes(perception: Perception, weights: np.ndarray) -> np.ndarray
 
 
 def true_outcome(holds: np.ndarray, intervenes: np.ndarray) -> np.ndarray:
-    """Index into :data:`OUTCOMES` of what happens in each profile: int8 (4, n)."""
+    """Index into :data:`OUTCOMES` of what happens in each profile: int8 (4, n).
+
+    The outcomes are exclusive, so the index is 2 - intervenes - 2 * holds.
+    """
     out = np.full(holds.shape, 2, dtype=np.int8)
-    out[intervenes] = 1
-    out[holds] = 0
+    out -= intervenes.view(np.int8)
+    out -= 2 * holds.view(np.int8)
     return out
 
 

@@ -302,3 +302,13 @@ def test_miscalculation_is_the_argmax_rule() -> None:
     weights = rng.dirichlet(np.ones(4), size=n).T
     expected = np.einsum("ipn,pn->in", (np.argmax(raw, axis=1) != truth).astype(float), weights)
     np.testing.assert_array_equal(miscalculation(perception, truth, weights), expected)
+
+
+def test_true_outcome_indexes_the_exclusive_outcomes() -> None:
+    from model.beliefs import true_outcome
+
+    rng = np.random.default_rng(9)
+    holds = rng.random((4, 5000)) < 0.3
+    intervenes = ~holds & (rng.random((4, 5000)) < 0.5)
+    expected = np.where(holds, 0, np.where(intervenes, 1, 2))
+    np.testing.assert_array_equal(true_outcome(holds, intervenes), expected)
