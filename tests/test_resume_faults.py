@@ -253,3 +253,11 @@ def test_two_concurrent_resumes_one_runs_the_other_is_refused(tmp_path: Path, te
     assert sorted(p.returncode for p in procs) == [0, 1], errors
     refused = errors[[p.returncode for p in procs].index(1)]
     assert "run is in use" in refused and len(refused.strip().splitlines()) == 1
+
+
+def test_the_statistics_code_digest_covers_files_that_exist() -> None:
+    """A renamed module must not drop silently out of the digest that guards resumes."""
+    from model.checkpoints import STATS_MODULES
+
+    root = Path(model.checkpoints.__file__).resolve().parent
+    assert [name for name in STATS_MODULES if not (root / name).is_file()] == []
