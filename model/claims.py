@@ -253,7 +253,7 @@ def comparisons(loaded: LoadedConfig, claims: tuple[Claim, ...] = CLAIMS) -> lis
 def where_it_holds(result: Paired, expected: int) -> Where | None:
     """PRIM over the treatment arm's priors for the worlds where the difference has the
     predicted sign; None when the indicator is constant (nothing to discover)."""
-    from model.sensitivity.prim import prim
+    from model.prim import prim
 
     holds = (result.sample * expected > 0).astype(float)
     if result.inputs.shape[0] == 0 or holds.min() == holds.max():

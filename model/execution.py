@@ -197,14 +197,17 @@ def _quiet_dask() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _progress_bar(execution: Execution, total: int, initial: int):
+def progress_bar(execution: Execution, total: int, desc: str = "", unit: str = "world", initial: int = 0):
+    """The one tqdm bar of runs and studies: shown only when ``execution.progress`` is
+    set (a terminal), large world counts scaled (1.2M)."""
     from tqdm.auto import tqdm
 
     return tqdm(
         total=total,
         initial=initial,
-        unit="world",
-        unit_scale=True,
+        desc=desc or None,
+        unit=unit,
+        unit_scale=unit == "world",
         disable=not execution.progress,
         dynamic_ncols=True,
         leave=False,
@@ -280,7 +283,7 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
     merged: ChunkStats | None = None
     stop_reason = "samples reached"
     done = state.done  # read one batch at a time: memory stays flat
-    bar = _progress_bar(execution, plan.samples, sum(plan.size(k) for b in done for k in batches[b]))
+    bar = progress_bar(execution, plan.samples, initial=sum(plan.size(k) for b in done for k in batches[b]))
     chunks_used = 0
     todo = [k for b, batch in enumerate(batches) if b not in done for k in batch]
     if execution.scheduler is None:

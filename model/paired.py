@@ -182,7 +182,7 @@ def paired(comparisons: tuple[Comparison, ...], execution: Execution | None = No
     plan = ChunkPlan(sampling.samples, sampling.chunk_size)
     keep_chunks = -(-min(SAMPLE_CAP, sampling.samples) // sampling.chunk_size)
     tasks = [(comparisons, k, plan.size(k), k < keep_chunks) for k in range(plan.chunks)]
-    from model.sensitivity.parallel import parallel_map
+    from model.parallel import parallel_map
 
     results = parallel_map(
         _chunk, tasks, execution or Execution(), desc="paired worlds", unit="world", weights=[t[2] for t in tasks]

@@ -58,8 +58,8 @@ def test_units_are_translated_and_unknown_units_kept() -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_labelled_input_has_a_report_name(lang: str) -> None:
-    """Parameter labels are declared once (model/sensitivity/labels.py); the reports' names follow the same keys."""
-    from model.sensitivity.labels import PRIORS
+    """Parameter labels are declared once (model/labels.py); the reports' names follow the same keys."""
+    from model.labels import PRIORS
 
     tx = Text(lang)
     unnamed = [key for key in PRIORS if tx.parameter(key) == key]

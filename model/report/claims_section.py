@@ -146,10 +146,10 @@ def claims_chart(table: Table, tx: Text) -> Figure:
     return fig
 
 
-def rules_grid(run_dir: Path, tx: Text):
-    """How far the equilibrium-selection rule alone moves each headline output: the run's
-    rule, the lowest and the highest estimate across rules (None without the file)."""
-    from model.report.summary import Grid
+def rules_grid(run_dir: Path, tx: Text) -> tuple[list[str], list[list[str]]] | None:
+    """How far the equilibrium-selection rule alone moves each headline output: headers
+    and rows (the run's rule, the lowest and the highest estimate across rules), or None
+    without the file."""
     from model.rules import rule_ranges
 
     path = Path(run_dir) / RULES_FILE
@@ -170,4 +170,4 @@ def rules_grid(run_dir: Path, tx: Text):
                 f"{_amount(tx, r['high'], out.unit)} ({tx.selection(r['high_rule'])})",
             ]
         )
-    return Grid([tx("col_quantity"), tx("rules_own"), tx("rules_low"), tx("rules_high")], rows)
+    return [tx("col_quantity"), tx("rules_own"), tx("rules_low"), tx("rules_high")], rows

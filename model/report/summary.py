@@ -315,7 +315,7 @@ def run_words(run: RunData, tx: Text, loaded: Any | None) -> Words:
         key_figures=key_figures(run, tx),
         assumptions=assumptions(run, tx, loaded),
         inputs=inputs(run, tx, loaded),
-        extra=[] if rules is None else [(tx("section_rules"), rules)],
+        extra=[] if rules is None else [(tx("section_rules"), Grid(*rules))],
         footer=footer(run, tx),
         claims_intro="" if claims is None else tx("claims_intro", worlds=tx.count(int(claims["worlds"].iloc[0]))),
         claims=[] if claims is None else claim_sentences(claims, tx),

@@ -18,8 +18,8 @@ for ``model.cli`` to register.
 
 from __future__ import annotations
 
+from model.prim import prim
 from model.sensitivity.commands import sensitivity_command, sweep_command
-from model.sensitivity.prim import prim
 from model.sensitivity.ranks import rank_correlations
 from model.sensitivity.regime import regime_map
 from model.sensitivity.sobol import sobol

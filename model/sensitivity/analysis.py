@@ -11,8 +11,8 @@ import xarray as xr
 from model.config import LoadedConfig
 from model.execution import Execution
 from model.outputs import output
+from model.prim import prim
 from model.sensitivity.options import SensitivityOptions
-from model.sensitivity.prim import prim
 from model.sensitivity.ranks import rank_correlations
 from model.sensitivity.regime import regime_map
 from model.sensitivity.sobol import sobol

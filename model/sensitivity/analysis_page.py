@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from model.config import LoadedConfig
+from model.labels import key_label
 from model.sensitivity.analysis import PRIM_QUESTIONS, PRIM_TARGETS, SensitivityResults
 from model.sensitivity.charts import ChartWriter
 from model.sensitivity.input_charts import rank_chart, sobol_chart, tornado_chart
-from model.sensitivity.labels import key_label
 from model.sensitivity.map_charts import prim_chart, regime_chart
 from model.sensitivity.page import Section, Table, write_page
 from model.sensitivity.study import Study

@@ -18,9 +18,9 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from model.labels import key_label
 from model.report import theme as look
 from model.report.chartfiles import ChartFiles, render_chart
-from model.sensitivity.labels import key_label
 
 USD = "USD bn over the horizon"
 

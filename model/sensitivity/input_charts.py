@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from model.labels import format_value, key_label
 from model.outputs import output
 from model.report.theme import BLUE, ORANGE, SKY
 from model.sensitivity.charts import USD, Chart, ChartWriter, input_label, theme
-from model.sensitivity.labels import format_value, key_label
 
 
 def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:

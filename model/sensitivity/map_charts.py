@@ -10,9 +10,9 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch
 
 from model.equilibria import equilibrium_set_label
+from model.labels import axis_label, format_value, key_label
 from model.report.theme import BLUE, GREY, ORANGE, RED, eq_set_colour, sequential_cmap
 from model.sensitivity.charts import USD, Chart, ChartWriter, input_label, key_slug, theme
-from model.sensitivity.labels import axis_label, format_value, key_label
 
 
 def prim_chart(result, label: str, question: str, priors, writer: ChartWriter) -> Chart:

@@ -24,8 +24,8 @@ import pandas as pd
 import xarray as xr
 from scipy.stats import norm, rankdata
 
+from model.labels import short
 from model.outputs import output as registered
-from model.sensitivity.labels import short
 from model.sensitivity.worlds import OUTPUTS, Sample
 
 

@@ -27,9 +27,9 @@ from model.config import ConfigError, LoadedConfig
 from model.engine import ChunkPlan, draw_worlds
 from model.equilibria import equilibrium_set_label
 from model.execution import Execution
+from model.labels import key_label
 from model.outputs import output
-from model.sensitivity.labels import key_label
-from model.sensitivity.parallel import parallel_map
+from model.parallel import parallel_map
 from model.sensitivity.study import Axis, toml_literal
 from model.sensitivity.worlds import WorldModel
 from model.simulation import resolve

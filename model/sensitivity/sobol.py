@@ -32,8 +32,8 @@ import xarray as xr
 from scipy.stats import qmc
 
 from model.execution import Execution
+from model.labels import short
 from model.outputs import output as registered
-from model.sensitivity.labels import short
 from model.sensitivity.worlds import OUTPUTS, WorldModel
 
 SOBOL_STREAM = 0x50B01  # spawn key separating the Sobol' design from every run stream

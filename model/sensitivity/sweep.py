@@ -26,9 +26,9 @@ import xarray as xr
 
 from model.config import LoadedConfig
 from model.equilibria import equilibrium_set_label
-from model.execution import Execution
-from model.sensitivity.labels import key_label
-from model.sensitivity.parallel import parallel_map, progress_bar
+from model.execution import Execution, progress_bar
+from model.labels import key_label
+from model.parallel import parallel_map
 from model.sensitivity.study import Study
 from model.simulation import run_attributes, simulate
 

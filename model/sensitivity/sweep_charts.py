@@ -17,9 +17,9 @@ import xarray as xr
 
 from model.constants import COMPONENTS, Z95
 from model.equilibria import equilibrium_set_label
+from model.labels import axis_label, format_value, key_label, key_symbol
 from model.report.theme import COMPONENT_COLOURS, eq_set_colour, series_colours
 from model.sensitivity.charts import USD, Chart, ChartWriter, key_slug, theme
-from model.sensitivity.labels import axis_label, format_value, key_label, key_symbol
 from model.sensitivity.study import Axis
 
 MAX_PANELS = 6

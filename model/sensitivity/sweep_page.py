@@ -7,8 +7,8 @@ from pathlib import Path
 
 import xarray as xr
 
+from model.labels import format_value, key_label
 from model.sensitivity.charts import ChartWriter
-from model.sensitivity.labels import format_value, key_label
 from model.sensitivity.page import Section, Table, write_page
 from model.sensitivity.sweep import SweepPlan
 from model.sensitivity.sweep_charts import sweep_charts

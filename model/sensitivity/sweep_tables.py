@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from model.labels import format_value, short
 from model.outputs import output
-from model.sensitivity.labels import format_value, short
 from model.sensitivity.sweep import SweepPlan
 
 HEADLINE_COLUMNS = (

@@ -25,8 +25,8 @@ import xarray as xr
 
 from model.constants import PROFILES
 from model.equilibria import equilibrium_set_label
+from model.labels import short
 from model.outputs import output
-from model.sensitivity.labels import short
 from model.sensitivity.worlds import WorldModel
 
 TORNADO_OUTPUTS = ("japan_burden", "p_collapse", "korea_burden", "p_us_intervenes", "korea_alone")

@@ -27,8 +27,8 @@ from model.engine import ChunkPlan, draw_worlds, payoffs_of, select
 from model.execution import Execution
 from model.outputs import ANALYSED, WorldValues
 from model.outputs import OUTPUTS as REGISTRY
+from model.parallel import parallel_map
 from model.sampling import U_EPSILON
-from model.sensitivity.parallel import parallel_map
 from model.signature import signatures, tables
 
 OUTPUTS = ANALYSED

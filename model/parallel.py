@@ -15,23 +15,10 @@ from joblib import Parallel, delayed, parallel_config
 from model.execution import (
     Execution,
     backend_context,  # the run's backend set-up (dask cluster)
+    progress_bar,
 )
 
 T = TypeVar("T")
-
-
-def progress_bar(execution: Execution, total: int, desc: str, unit: str = "task"):
-    """A tqdm bar that shows only when ``execution.progress`` is set (a TTY)."""
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        total=total,
-        desc=desc,
-        unit=unit,
-        disable=not execution.progress,
-        dynamic_ncols=True,
-        leave=False,
-    )
 
 
 def parallel_map(

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from model.sensitivity.labels import format_value, short
+from model.labels import format_value, short
 
 
 @dataclass(frozen=True)
