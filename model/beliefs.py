@@ -136,7 +136,7 @@ def reach_probability(
     tau0_sq = prior.sd**2
     spread_sq = spread * spread
     weight = tau0_sq / (tau0_sq + spread_sq)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_median = np.log(bias) + weight * np.log(value) + (1.0 - weight) * prior.mean
         inverse_tau = np.sqrt(tau0_sq + spread_sq) / (prior.sd * spread)
         if log_capability is None:
@@ -146,10 +146,11 @@ def reach_probability(
         out -= log_median
         out *= inverse_tau
     ndtr(out, out=out)
-    # A point belief (spread 0) and the undefined 0/0 (zero capability against a zero
-    # threshold, which is reached) take the exact comparison. Both are rare, so the
+    # A point belief (spread 0, or too small to divide by) and the undefined 0/0 (zero
+    # capability against a zero threshold, which is reached) take the exact comparison. Both are rare, so the
     # masks are built only when they can occur.
-    exact = None if noisy.all() else ~noisy
+    point = ~noisy | ~np.isfinite(inverse_tau)  # a spread so small that tau underflows is a point too
+    exact = point if point.any() else None
     if not (np.all(value > 0) and np.isfinite(prior.mean)):
         undefined = np.isnan(out)
         exact = undefined if exact is None else exact | undefined

@@ -312,3 +312,16 @@ def test_true_outcome_indexes_the_exclusive_outcomes() -> None:
     intervenes = ~holds & (rng.random((4, 5000)) < 0.5)
     expected = np.where(holds, 0, np.where(intervenes, 1, 2))
     np.testing.assert_array_equal(true_outcome(holds, intervenes), expected)
+
+
+def test_a_vanishing_spread_is_a_point_belief() -> None:
+    """A spread so small that the belief's log-sd underflows behaves as no spread at all,
+    including on the exact tie, instead of producing NaN."""
+    prior = LogPrior(math.log(90.0), 0.3)
+    outlay = np.array([[20.0, 10.0, 0.0]])
+    base = np.array([80.0, 80.0, 80.0])
+    value = np.array([100.0, 100.0, 100.0])  # the first world sits exactly on the threshold
+    tiny = np.full(3, 1e-310)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # no warning escapes
+        got = reach_probability(outlay, base, value, np.ones(3), tiny, prior)
+    np.testing.assert_array_equal(got, [[1.0, 0.0, 0.0]])
