@@ -97,3 +97,23 @@ def test_study_and_report_pages_share_the_base() -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert "<title>T &lt;&amp;&gt;</title>" in page  # escaped
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077])
+def test_atomic_outputs_follow_the_umask(tmp_path: Path, mask: int) -> None:
+    """Outputs are readable by the group and others exactly as the umask allows
+    (temporary files start at 0600)."""
+    import os
+    import stat
+
+    from model.atomic import atomic_directory, atomic_write_bytes
+
+    old = os.umask(mask)
+    try:
+        atomic_write_bytes(tmp_path / "f.txt", b"x")
+        with atomic_directory(tmp_path / "d") as d:
+            (d / "g.txt").write_text("y")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "f.txt").stat().st_mode) == 0o666 & ~mask
+    assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == 0o777 & ~mask
