@@ -56,6 +56,24 @@ LABELS: dict[str, Label] = {
         "US forward deterrent d_US (offshore)", "USD bn per year", "(offshore)"
     ),
     "game.structural.us.offshore_balancing.threshold": Label("US intervention threshold θ", "USD bn per year", "θ"),
+    "game.structural.us.war_loss": Label("US cost of a war it joins W_US", "USD bn over the horizon", "W_US"),
+    "game.structural.us.collapse_loss": Label(
+        "US loss if the balance collapses L_US", "USD bn over the horizon", "L_US"
+    ),
+    "game.structural.us.integrated_deterrence.ambiguity": Label(
+        "US ambiguity σ_θ (integrated)", "log-sd", "σ_θ (integrated)"
+    ),
+    "game.structural.us.offshore_balancing.ambiguity": Label("US ambiguity σ_θ", "log-sd", "σ_θ"),
+    **{
+        f"game.structural.beliefs.{country}.{key}": Label(f"{name} {symbol}_{c}", unit, f"{symbol}_{c}")
+        for country, c, who in (("japan", "J", "Japan"), ("korea", "K", "Korea"))
+        for key, name, unit, symbol in (
+            ("resolve_spread", f"{who}'s reading error on China's resolve", "log-sd", "σ_a"),
+            ("resolve_bias", f"{who}'s bias on China's resolve", "ratio", "β_a"),
+            ("threshold_bias", f"{who}'s bias on the US threshold", "ratio", "β_θ"),
+            ("collapse_loss_bias", f"{who}'s perceived stake in a collapse", "ratio", "β_L"),
+        )
+    },
     "policy.ptrl_share_japan": Label("Japan's PTRL share α", "fraction of the list", "α"),
     "policy.us_regime": Label("US regime", None, "US regime"),
     "policy.financing": Label("financing regime", None, "financing"),
@@ -90,6 +108,16 @@ PRIORS: tuple[str, ...] = (
     "game.structural.us.integrated_deterrence.threshold",
     "game.structural.us.offshore_balancing.deterrent",
     "game.structural.us.offshore_balancing.threshold",
+    "game.structural.us.war_loss",
+    "game.structural.us.collapse_loss",
+    "game.structural.us.integrated_deterrence.ambiguity",
+    "game.structural.us.offshore_balancing.ambiguity",
+    *(
+        f"game.structural.beliefs.{country}.{key}"
+        for country in ("japan", "korea")
+        for key in ("resolve_spread", "resolve_bias", "threshold_bias", "collapse_loss_bias")
+    ),
+    "game.structural.horizon_years",
 )
 """The uncertain inputs of the structural game that have labels of their own."""
 

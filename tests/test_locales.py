@@ -64,3 +64,17 @@ def test_every_labelled_input_has_a_report_name(lang: str) -> None:
     tx = Text(lang)
     unnamed = [key for key in PRIORS if tx.parameter(key) == key]
     assert not unnamed
+
+
+def test_every_prior_of_every_regime_has_a_label() -> None:
+    """Charts, PRIM boxes and study pages name every input the model can sample."""
+    from pathlib import Path
+
+    from model.config import load_config
+    from model.labels import LABELS
+
+    baseline = Path(__file__).resolve().parents[1] / "configs" / "baseline.toml"
+    keys = set()
+    for regime in ("integrated_deterrence", "offshore_balancing", "grand_bargain"):
+        keys |= set(load_config(baseline, [f'policy.us_regime="{regime}"']).priors())
+    assert sorted(k for k in keys if k not in LABELS) == []

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numbers
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Union, get_args
 
 import numpy as np
 from pydantic import Field, TypeAdapter
@@ -91,19 +91,7 @@ Distribution = Annotated[
     Field(discriminator="dist"),
 ]
 
-_FAMILY_CLASSES: tuple[type[_Family], ...] = (
-    Fixed,
-    Uniform,
-    Normal,
-    TruncNormal,
-    LogNormal,
-    Beta,
-    Pert,
-    Triangular,
-    Gamma,
-    Categorical,
-    Empirical,
-)
+_FAMILY_CLASSES: tuple[type[_Family], ...] = get_args(get_args(Distribution)[0])  # the union's members, in order
 
 #: The ``dist`` names, in the order of the :data:`Distribution` union.
 FAMILIES: tuple[str, ...] = tuple(cls.model_fields["dist"].default for cls in _FAMILY_CLASSES)
