@@ -26,6 +26,7 @@ from model.allocator import keep_freed_memory
 from model.beliefs import expected_outcomes, miscalculation, true_outcome
 from model.config.schema import Config
 from model.equilibria import Solution, solve_2x2
+from model.outputs import WorldValues
 from model.payoffs import BurdenModel, StructuralWorlds, ordinal_payoffs, structural_worlds
 from model.sampling import Correlation, draw_chunk
 from model.selection import play_probabilities, product_distribution
@@ -126,6 +127,22 @@ def payoffs_of(
         return None, japan, korea
     worlds = structural_worlds(config, draws, n)
     return worlds, worlds.japan, worlds.korea
+
+
+def solve_worlds(config: Config, draws: dict[str, np.ndarray], n: int) -> WorldValues:
+    """Per-world results of n drawn worlds: the selection rule's profile probabilities,
+    outcome probabilities, expected burdens and signatures (:class:`WorldValues`).
+
+    The per-world view behind paired comparisons and sensitivity methods; a run folds
+    the same quantities into statistics instead. Ordinal worlds have no outcomes or
+    burdens (zeros).
+    """
+    worlds, japan, korea = payoffs_of(config, draws, n)
+    code, _ = signatures(japan, korea)
+    played = select(japan, korea, code, config.game.selection).dense()
+    if worlds is None:
+        return WorldValues(played, np.zeros((3, n)), np.zeros((3, 6, n)), code)
+    return WorldValues(played, worlds.outcome_probabilities(played), worlds.expected_burden(played), code)
 
 
 def one_hot(profile: np.ndarray) -> np.ndarray:

@@ -23,10 +23,9 @@ from functools import reduce
 import numpy as np
 
 from model.config import ConfigError, LoadedConfig
-from model.engine import ChunkPlan, draw_worlds, payoffs_of, select
+from model.engine import ChunkPlan, draw_worlds, solve_worlds
 from model.execution import Execution
 from model.outputs import Estimate, WorldValues, output
-from model.signature import signatures
 from model.stats import Moments
 
 SAMPLE_CAP = 16_384
@@ -87,14 +86,8 @@ class Paired:
 
 def world_values(loaded: LoadedConfig, k: int, n: int) -> tuple[WorldValues, dict[str, np.ndarray]]:
     """Chunk ``k``'s n worlds of ``loaded``, solved: per-world results and the draws."""
-    config = loaded.config
-    draws = draw_worlds(config, loaded.priors(), k, n)
-    worlds, japan, korea = payoffs_of(config, draws, n)
-    code, _ = signatures(japan, korea)
-    played = select(japan, korea, code, config.game.selection).dense()
-    if worlds is None:  # ordinal mode: no outcomes or burdens
-        return WorldValues(played, np.zeros((3, n)), np.zeros((3, 6, n)), code), draws
-    return WorldValues(played, worlds.outcome_probabilities(played), worlds.expected_burden(played), code), draws
+    draws = draw_worlds(loaded.config, loaded.priors(), k, n)
+    return solve_worlds(loaded.config, draws, n), draws
 
 
 def check_paired(reference: LoadedConfig, treatment: LoadedConfig) -> None:

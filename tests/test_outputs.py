@@ -9,9 +9,8 @@ import pytest
 
 import model
 from model.config import load_config
-from model.engine import draw_worlds, payoffs_of, select
-from model.outputs import ANALYSED, HEADLINE, OUTPUTS, PROBABILITY, WorldValues, applicable, output
-from model.signature import signatures
+from model.engine import draw_worlds, solve_worlds
+from model.outputs import ANALYSED, HEADLINE, OUTPUTS, PROBABILITY, applicable, output
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.toml"
@@ -58,11 +57,7 @@ def test_per_world_forms_average_to_the_estimates(structural) -> None:
     """Each output's per-world form, averaged over the run's own worlds, is its estimate:
     the sensitivity methods analyse exactly the quantity the report shows."""
     loaded = load_config(BASELINE, [f"sampling.chunk_size={N}", f"sampling.samples={N}"])
-    draws = draw_worlds(loaded.config, loaded.priors(), 0, N)
-    worlds, japan, korea = payoffs_of(loaded.config, draws, N)
-    code = signatures(japan, korea)[0]
-    played = select(japan, korea, code, loaded.config.game.selection).dense()
-    values = WorldValues(played, worlds.outcome_probabilities(played), worlds.expected_burden(played), code)
+    values = solve_worlds(loaded.config, draw_worlds(loaded.config, loaded.priors(), 0, N), N)
     for out in OUTPUTS.values():
         if out.per_world is None or not structural.offshore.has(out.name):
             continue

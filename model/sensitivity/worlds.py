@@ -23,13 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.config import ConfigError, LoadedConfig
-from model.engine import ChunkPlan, draw_worlds, payoffs_of, select
+from model.engine import ChunkPlan, draw_worlds, solve_worlds
 from model.execution import Execution
-from model.outputs import ANALYSED, WorldValues
+from model.outputs import ANALYSED
 from model.outputs import OUTPUTS as REGISTRY
 from model.parallel import parallel_map
 from model.sampling import U_EPSILON
-from model.signature import signatures, tables
+from model.signature import tables
 
 OUTPUTS = ANALYSED
 """Outputs analysed by Sobol', rank correlation and PRIM by default (registry names)."""
@@ -89,13 +89,10 @@ class WorldModel:
 
     def evaluate_draws(self, draws: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
         """All per-world outputs of worlds given as a full set of draws."""
-        worlds, japan, korea = payoffs_of(self.config, dict(draws), n)
-        code, _ = signatures(japan, korea)
-        played = select(japan, korea, code, self.config.game.selection).dense()
-        values = WorldValues(played, worlds.outcome_probabilities(played), worlds.expected_burden(played), code)
+        values = solve_worlds(self.config, dict(draws), n)
         out = {o.name: o.of_worlds(values) for o in PER_WORLD}
-        out["eq_set"] = tables().eq_set.take(code).astype(np.int16)
-        out["played"] = played  # (4, n): BB, BP, PB, PP
+        out["eq_set"] = tables().eq_set.take(values.signature).astype(np.int16)
+        out["played"] = values.played  # (4, n): BB, BP, PB, PP
         return out
 
     def evaluate(self, x: np.ndarray) -> dict[str, np.ndarray]:
