@@ -170,6 +170,33 @@ def show(run_dir):
     click.echo(str(run_dir))
 
 
+@main.command("list")
+def list_configs():
+    """The shipped scenarios and studies, one line each (path and description)."""
+    import tomllib
+
+    from model.config import PACKAGE_CONFIGS
+
+    for path in sorted(PACKAGE_CONFIGS.rglob("*.toml")):
+        description = tomllib.loads(path.read_text(encoding="utf-8")).get("meta", {}).get("description", "")
+        click.echo(f"{path.relative_to(PACKAGE_CONFIGS).as_posix():<48} {description}")
+
+
+@main.command("init")
+@click.argument("directory", required=False, type=click.Path(path_type=Path), default=Path("configs"))
+def init(directory):
+    """Copy the shipped configs into DIRECTORY (default: ./configs) to edit them."""
+    import shutil
+
+    from model.config import PACKAGE_CONFIGS
+
+    if directory.exists():
+        fail(f"error: {directory}: already exists; give a new directory to copy the configs into")
+    shutil.copytree(PACKAGE_CONFIGS, directory, ignore=shutil.ignore_patterns("__pycache__"))
+    count = sum(1 for _ in directory.rglob("*.toml"))
+    click.echo(f"{directory}: {count} configs; run one with: offshore run {directory / 'baseline.toml'}")
+
+
 CLAIMS_SAMPLES = 2**18
 
 

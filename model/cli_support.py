@@ -117,6 +117,9 @@ def classify(exc: BaseException) -> tuple[int, str]:
 
 
 def _report(exc: BaseException) -> NoReturn:
+    if isinstance(exc, BrokenPipeError):  # the reader stopped early (``offshore list | head``): not a failure
+        sys.stderr.close()  # nothing more can be said, and Python must not complain at exit either
+        os._exit(0)
     status, message = classify(exc)
     if os.environ.get("OFFSHORE_DEBUG") and status != EXIT_INTERRUPTED:
         traceback.print_exception(exc, file=sys.stderr)

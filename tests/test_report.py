@@ -626,3 +626,17 @@ def test_html_loads_in_a_real_browser(which, browser, request):
         # every Chinese heading and sentence is set in the embedded subset of Noto Sans CJK TC
         for selector, fonts in page["fonts"].items():
             assert fonts and all(f["isCustomFont"] for f in fonts), (selector, fonts)
+
+
+def test_key_figures_csv_holds_numbers(en_report, runs):
+    """The key-figures table is numeric (estimate, se, interval), units in a column, codes
+    from the output registry; the run's estimates exactly."""
+    import pandas as pd
+
+    table = pd.read_csv(en_report / "tables" / "key-figures.csv")
+    assert list(table.columns) == ["code", "label", "unit", "estimate", "se", "low_95", "high_95"]
+    assert table[["estimate", "se", "low_95", "high_95"]].dtypes.map(pd.api.types.is_float_dtype).all()
+    with xr.open_dataset(runs["baseline"] / "results.nc") as ds:
+        collapse = float(ds.p_collapse)
+    assert table.set_index("code").loc["p_collapse", "estimate"] == pytest.approx(collapse, rel=1e-12)
+    assert (table["low_95"] <= table["estimate"]).all() and (table["estimate"] <= table["high_95"]).all()

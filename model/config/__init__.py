@@ -35,7 +35,9 @@ __all__ = [
     "validate_data",
 ]
 
-PACKAGE_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+PACKAGE_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+"""The shipped configs: ``model/configs`` links to the repository's ``configs/`` and
+is copied into wheels, so ``offshore run`` finds the baseline wherever it is installed."""
 DEFAULT_CONFIG_NAME = "baseline.toml"
 
 

@@ -148,7 +148,9 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
             files = render_chart(chart.figure, chart.name, text)
             chart.png, chart.svg = files.png, files.svg
             write_chart(files, tmp / "figures", tmp / "tables", encoding)
-        (tmp / "tables" / "key-figures.csv").write_text(_grid_csv(doc.words.key_figures), encoding=encoding)
+        numbers = doc.words.key_figure_numbers
+        key_figures = _grid_csv(doc.words.key_figures) if numbers is None else numbers.to_csv(index=False)
+        (tmp / "tables" / "key-figures.csv").write_text(key_figures, encoding=encoding)
         if doc.words.inputs is not None:
             (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
         (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")

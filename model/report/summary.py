@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from model.constants import PROFILES, Z95
 from model.outputs import KEY_FIGURES, OUTPUTS
@@ -51,6 +52,7 @@ class Words:
     footer: list[str] = field(default_factory=list)
     claims_intro: str = ""
     claims: list[str] = field(default_factory=list)
+    key_figure_numbers: pd.DataFrame | None = None  # the key figures as numbers, for tables/key-figures.csv
 
 
 def _inline(tx: Text, label: str) -> str:
@@ -184,6 +186,19 @@ def _multiple_equilibria_share(ds) -> float:
     return float(ds.eq_set_freq.values[several].sum())
 
 
+def key_figure_numbers(run: RunData, tx: Text) -> pd.DataFrame:
+    """The registered key figures the run holds, as numbers with their units in the headers."""
+    lang = "zh-TW" if tx.zh else "en"
+    rows = []
+    for name in KEY_FIGURES:
+        if not run.ds.offshore.has(name):
+            continue
+        out, e = OUTPUTS[name], run.ds.offshore.estimate(name)
+        rows.append({"code": name, "label": out.label[lang], "unit": out.unit, "estimate": e.value, "se": e.se,
+                     "low_95": e.low, "high_95": e.high})  # fmt: skip
+    return pd.DataFrame(rows, columns=["code", "label", "unit", "estimate", "se", "low_95", "high_95"])
+
+
 def key_figures(run: RunData, tx: Text) -> Grid:
     """The registered key figures (:data:`model.outputs.KEY_FIGURES`) the run holds, with intervals."""
     ds = run.ds
@@ -313,6 +328,7 @@ def run_words(run: RunData, tx: Text, loaded: Any | None) -> Words:
         summary=executive_summary(run, tx),
         notes=notes(tx),
         key_figures=key_figures(run, tx),
+        key_figure_numbers=key_figure_numbers(run, tx),
         assumptions=assumptions(run, tx, loaded),
         inputs=inputs(run, tx, loaded),
         extra=[] if rules is None else [(tx("section_rules"), Grid(*rules))],
