@@ -131,8 +131,16 @@ def run(
 @click.argument("config", type=click.Path(path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config key (repeatable).")
 def validate(config, overrides):
-    """Check CONFIG completely without sampling anything."""
+    """Check CONFIG (a run config or a study file) completely without sampling anything."""
+    from model.sensitivity.study import is_study_file, load
+
     try:
+        if is_study_file(Path(config)):
+            study = load(Path(config), overrides)
+            points = study.resolve_points()  # every grid point validates
+            base = study.base or "the baseline"
+            click.echo(f"ok: {config}: study {study.name}, {len(points)} grid point(s) on {base}")
+            return
         loaded = load_config(config, overrides)
     except ConfigError as exc:
         fail(str(exc))

@@ -53,3 +53,23 @@ def test_list_and_init_show_and_copy_the_shipped_configs(tmp_path: Path, monkeyp
     assert sorted(p.relative_to(tmp_path / "mine").as_posix() for p in (tmp_path / "mine").rglob("*.toml")) == shipped
     again = runner.invoke(main, ["init", "mine"])
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_validate_accepts_study_files_and_report_refuses_study_directories(tmp_path: Path, monkeypatch) -> None:
+    import json
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for study in ("ptrl_share", "baseline_sensitivity"):
+        checked = runner.invoke(main, ["validate", str(ROOT / "configs" / "studies" / f"{study}.toml")])
+        assert checked.exit_code == 0 and checked.output.startswith("ok: "), checked.output
+    run = runner.invoke(main, ["run", "--samples", "2000", "--quiet", "--no-report", "--jobs", "1"])
+    assert run.exit_code == 0, run.output
+    study = tmp_path / "runs" / "a-sweep"
+    shutil.copytree(tmp_path / run.output.strip().splitlines()[-1], study)
+    manifest = json.loads((study / "manifest.json").read_text())
+    (study / "manifest.json").write_text(json.dumps({**manifest, "kind": "sweep"}))
+    refused = runner.invoke(main, ["report", str(study)])
+    assert refused.exit_code == 2 and "a sweep study, not a run" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1

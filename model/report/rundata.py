@@ -107,6 +107,8 @@ def load_run(path: Path | str) -> RunData:
             manifest = read_manifest(path)
         except json.JSONDecodeError as exc:
             raise ReportError(f"error: {path / 'manifest.json'}: not valid JSON ({exc.msg})") from None
+    if manifest.get("kind") in ("sweep", "sensitivity"):
+        raise ReportError(f"error: {path}: a {manifest['kind']} study, not a run; its page is {path / 'study.html'}")
     config: dict[str, Any] = {}
     if (path / "config.toml").is_file():
         try:
