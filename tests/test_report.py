@@ -640,3 +640,24 @@ def test_key_figures_csv_holds_numbers(en_report, runs):
         collapse = float(ds.p_collapse)
     assert table.set_index("code").loc["p_collapse", "estimate"] == pytest.approx(collapse, rel=1e-12)
     assert (table["low_95"] <= table["estimate"]).all() and (table["estimate"] <= table["high_95"]).all()
+
+
+def _as_number(text: str) -> float:
+    return float(text.replace(",", "").replace("US$", "").replace(" bn", "").replace("%", "").strip())
+
+
+def test_every_printed_estimate_lies_inside_its_printed_interval(en_report, ordinal_report, comparison):
+    """Sentences 'X (95% CI a–b)' and key-figure rows 'X | a–b' never print an estimate
+    outside its own interval, and a deterministic quantity prints no interval at all."""
+    sentence = re.compile(r"(-?[\d.,]+%|US\$-?[\d.,]+ bn) \(95% CI (-?[\d.,]+%?)–(-?[\d.,]+%?)\)")
+    row = re.compile(r"^\| [^|]+ \| (-?[\d.,]+%|US\$-?[\d.,]+ bn) \| (-?[\d.,]+%?)–(-?[\d.,]+%?) \|$")
+    checked = 0
+    for report in (en_report, ordinal_report, comparison):
+        text = (report / "summary.md").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            for match in [*sentence.finditer(line), *(m for m in [row.match(line)] if m)]:
+                value, low, high = (_as_number(g) for g in match.groups())
+                assert low <= value <= high, line
+                assert not (low == value == high), line
+                checked += 1
+    assert checked > 20

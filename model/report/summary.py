@@ -210,19 +210,32 @@ def key_figures(run: RunData, tx: Text) -> Grid:
         out = OUTPUTS[name]
         value, se = ds.offshore.pair(name)
         if out.is_probability:
-            rows.append([out.label[lang], tx.pct(value), _range_pct(tx, value, se)])
+            rows.append([out.label[lang], _pct(tx, value, se), _range_pct(tx, value, se)])
         else:
             rows.append([out.label[lang], tx.money(value), _range_money(tx, value, se)])
     return Grid([tx("col_quantity"), tx("col_estimate"), tx("col_interval")], rows)
 
 
+def _pct_digits(value: float, se: float) -> int:
+    """Decimals for a probability and its interval alike, so the estimate prints inside it."""
+    return 1 if 100 * Z95 * se >= 0.05 or value == 0 else 2
+
+
 def _range_pct(tx: Text, value: float, se: float) -> str:
+    if se == 0:
+        return tx("no_sampling_error")
     lo, hi = max(value - Z95 * se, 0.0), min(value + Z95 * se, 1.0)
-    digits = 1 if 100 * Z95 * se >= 0.05 or value == 0 else 2
+    digits = _pct_digits(value, se)
     return f"{tx.pct(lo, digits)}–{tx.pct(hi, digits)}"
 
 
+def _pct(tx: Text, value: float, se: float) -> str:
+    return tx.pct(value, None if se == 0 else _pct_digits(value, se))
+
+
 def _range_money(tx: Text, value: float, se: float) -> str:
+    if se == 0:
+        return tx("no_sampling_error")
     return f"{tx.money_number(value - Z95 * se)}–{tx.money_number(value + Z95 * se)}"
 
 
@@ -405,7 +418,7 @@ def comparison_key_figures(runs: Sequence[RunData], tx: Text) -> Grid:
             if name not in r.ds:
                 return "–"
             value, se = r.ds.offshore.pair(name, **index)
-            return f"{tx.pct(value)} ({_range_pct(tx, value, se)})"
+            return f"{_pct(tx, value, se)} ({_range_pct(tx, value, se)})"
 
         return cell
 

@@ -82,6 +82,8 @@ class Text:
         return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.1f}"
 
     def money_ci(self, value_bn: float, se_bn: float) -> str:
+        if se_bn == 0:  # a deterministic quantity: no interval to print
+            return self.money(value_bn)
         lo, hi = value_bn - Z95 * se_bn, value_bn + Z95 * se_bn
         rng = f"{self.money_number(lo)}–{self.money_number(hi)}"
         if self.zh:
@@ -104,6 +106,8 @@ class Text:
         return f"{x:+.{digits}f} " + ("個百分點" if self.zh else "pp")
 
     def pct_ci(self, p: float, se: float) -> str:
+        if se == 0:  # a deterministic quantity: no interval to print
+            return self.pct(p)
         lo, hi = max(p - Z95 * se, 0.0), min(p + Z95 * se, 1.0)
         digits = 1 if (p == 0 or 100 * p >= 1) and 100 * Z95 * se >= 0.05 else 2
         rng = f"{self.pct(lo, digits)}–{self.pct(hi, digits)}"
