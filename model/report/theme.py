@@ -160,7 +160,7 @@ def rc(lang: str = "en", look: Look = REPORT) -> dict:
             "figure.dpi": 100,
             "savefig.dpi": DPI,
             "svg.hashsalt": SVG_SALT,
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",  # live text: titles and labels stay editable in slide software
             # Type 3 holds the CFF outlines of the OpenType CJK font correctly (Type 42 would
             # mislabel them); the text stays extractable.
             "pdf.fonttype": 3,
