@@ -24,7 +24,7 @@ from model.cli_support import (
     interrupted,
 )
 from model.config import ConfigError, LoadedConfig, load_config
-from model.execution import BACKENDS
+from model.execution import BACKENDS, TARGET_SE_CAP
 from model.failures import EnvironmentFault
 from model.report import LANGS
 
@@ -35,10 +35,20 @@ def _not_a_file(path: Path, option: str) -> None:
         raise EnvironmentFault(f"{option}: {path}: exists and is not a directory")
 
 
-def _load_run_config(config: Path | None, samples: int | None, seed: int | None, overrides: tuple) -> LoadedConfig:
-    """The run's config with its overrides; errors name the option that caused them."""
+def _load_run_config(
+    config: Path | None, samples: int | None, seed: int | None, overrides: tuple, target_se: float | None = None
+) -> LoadedConfig:
+    """The run's config with its overrides; errors name the option that caused them.
+
+    With ``--target-se`` the config's own sample count is not a cap: unless ``--samples``
+    or ``--set sampling.samples=...`` gives one, the run may draw up to
+    :data:`model.execution.TARGET_SE_CAP` worlds.
+    """
     extra = list(overrides)
     labels = {}
+    explicit = samples is not None or any(o.partition("=")[0].strip() == "sampling.samples" for o in overrides)
+    if target_se is not None and not explicit:
+        samples = TARGET_SE_CAP
     for option, key, value in (("--samples", "sampling.samples", samples), ("--seed", "sampling.seed", seed)):
         if value is not None:
             assignment = f"{key}={int(value)}"
@@ -65,7 +75,8 @@ def main() -> None:
 @click.option(
     "--target-se",
     type=PositiveFinite(),
-    help="Stop once headline standard errors are below this.",
+    help="Sample until every headline standard error is below this (checked after every chunk); "
+    "--samples, if given, caps the run, else at most 100,000,000 worlds.",
 )
 @click.option(
     "--keep-samples", type=click.IntRange(min=0), default=0, help="Keep up to N per-world records in samples.nc."
@@ -111,7 +122,7 @@ def run(
                 result = resume_run(resume_dir, execution, keep_samples=keep, target_se_given=target_se is not None)
             else:
                 _not_a_file(runs_dir, "--runs-dir")
-                loaded = _load_run_config(config, samples, seed, overrides)
+                loaded = _load_run_config(config, samples, seed, overrides, target_se)
                 result = start_run(loaded, execution, runs_dir, keep_samples)
     except RunInterrupted as exc:
         interrupted(f"interrupted: {exc.saved} batches of chunks saved; resume with: offshore run --resume {exc.path}")

@@ -37,6 +37,7 @@ from model.workers import EnvironmentFault, dask_worker_setup, loky_backend
 
 BACKENDS = ("loky", "threading", "sequential", "dask")
 BATCH_CHUNKS = 16  # chunks per batch: the unit of folding, checkpoints and precision checks
+TARGET_SE_CAP = 100_000_000  # worlds a --target-se run may draw when no sample count is given
 SCHEDULER_TIMEOUT = 10.0  # seconds to reach a --scheduler before giving up
 
 
@@ -260,6 +261,25 @@ def _chunk(config: Any, priors: dict[str, Any], k: int, n: int) -> ChunkStats:
     return evaluate_chunk(config, priors, k, n)
 
 
+def _precise(merged: ChunkStats | None, folded: ChunkStats, target: float) -> bool:
+    """Whether the headline estimates of the chunks so far meet ``target`` (checked per chunk)."""
+    if merged is None:
+        return headline_se(folded) <= target
+    running = {key: merged[key].merge(folded[key]) for key in HEADLINE_KEYS if key in folded}  # type: ignore[attr-defined]
+    return headline_se(running) <= target
+
+
+def _stop_reason(target: float | None, reached: bool, merged: ChunkStats, chunks: int, plan: ChunkPlan) -> str:
+    """Why sampling stopped, in words, naming the target or the cap and the worlds used."""
+    worlds = f"{int(merged['played'].count):,} worlds"
+    if target is None:
+        return f"samples reached ({worlds})"
+    se = f"largest headline standard error {headline_se(merged):.3g}"
+    if reached:
+        return f"target standard error {target:g} reached after {worlds} ({se})"
+    return f"sample cap of {plan.samples:,} worlds reached before target standard error {target:g} ({se})"
+
+
 def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | None = None) -> Outcome:
     """Evaluate every chunk of the run (or until ``target_se`` is met) and merge them.
 
@@ -281,7 +301,8 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
     batches = batches_of(plan)
     started = time.perf_counter()
     merged: ChunkStats | None = None
-    stop_reason = "samples reached"
+    target = execution.target_se
+    reached = False
     done = state.done  # read one batch at a time: memory stays flat
     bar = progress_bar(execution, plan.samples, initial=sum(plan.size(k) for b in done for k in batches[b]))
     chunks_used = 0
@@ -296,6 +317,7 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
                 )
                 for b, batch in enumerate(batches):
                     folded = done[b] if b in done else None
+                    chunks_used = batch.stop
                     if folded is None:
                         for k in batch:
                             stats = next(results)
@@ -303,16 +325,19 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
                             if traced_after(k + 1):
                                 folded = with_trace_point(folded, merged, k + 1)
                             bar.update(plan.size(k))
+                            if target is not None and k + 1 < batch.stop and _precise(merged, folded, target):
+                                # the target is met inside the batch: stop here, folding as a run
+                                # of k + 1 chunks would (its last batch is this partial one)
+                                chunks_used, reached = k + 1, True
+                                break
                         bad = finite_problem(folded)
                         if bad is not None:
                             raise NonFiniteResult(bad, batch)
-                        if state.on_batch is not None:
+                        if state.on_batch is not None and not reached:
                             state.on_batch(b, folded)
                     merged = folded if merged is None else merge_stats(merged, folded)
-                    chunks_used = batch.stop
-                    if execution.target_se is not None and headline_se(merged) <= execution.target_se:
-                        if chunks_used < plan.chunks:
-                            stop_reason = f"target standard error {execution.target_se:g} reached"
+                    if target is not None and (reached or headline_se(merged) <= target):
+                        reached = True
                         break
                 close = getattr(results, "close", None)
                 if close is not None:
@@ -321,10 +346,8 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
                         close()  # stop dispatching chunks that are no longer needed
     finally:
         bar.close()
-    if execution.target_se is not None and stop_reason == "samples reached":
-        if headline_se(merged) > execution.target_se:
-            stop_reason = f"samples cap reached before target standard error {execution.target_se:g}"
     assert merged is not None
+    stop_reason = _stop_reason(target, reached, merged, chunks_used, plan)
     if not traced_after(chunks_used):
         merged = with_trace_point(merged, None, chunks_used)  # the last point is the run's estimate
     return Outcome(

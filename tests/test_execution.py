@@ -17,7 +17,7 @@ import xarray as xr
 import model
 from model.checkpoints import RunIdentity, batch_files, load_verified, save_batch
 from model.engine import evaluate_chunk
-from model.execution import Execution
+from model.execution import Execution, headline_se, run_chunks
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.toml"
@@ -67,6 +67,73 @@ def test_target_se_stops_early_and_reproducibly() -> None:
     assert a.attrs["samples"] < 2_000_000
     assert float(a.played_se.max()) <= 0.004
     xr.testing.assert_identical(strip(a), strip(b))
+
+
+def _stats_only(ds: xr.Dataset) -> xr.Dataset:
+    """The estimates alone: the attributes that name the request (samples, hash) differ."""
+    ds = ds.copy()
+    ds.attrs = {}
+    return ds
+
+
+def test_target_se_stops_inside_a_batch_as_a_run_of_that_size_would() -> None:
+    """Checked after every chunk; stopping at chunk k equals a plain run of k chunks, bit for bit."""
+    target = 0.006
+    loaded = model.load_config(BASELINE, [*SMALL, "sampling.samples=1000000"])
+    outcome = run_chunks(loaded, Execution(target_se=target))
+    worlds = outcome.worlds
+    assert worlds % 4096 == 0 and outcome.chunks % 16 != 0, "stopped on a batch boundary: pick another target"
+    assert outcome.stop_reason.startswith(f"target standard error {target:g} reached after {worlds:,} worlds")
+    assert headline_se(outcome.stats) <= target
+    fewer = run_chunks(model.load_config(BASELINE, [*SMALL, f"sampling.samples={worlds - 4096}"]), Execution())
+    assert headline_se(fewer.stats) > target  # one chunk fewer did not meet it: the check really is per chunk
+    a = model.simulate(BASELINE, n_samples=1_000_000, overrides=SMALL, execution=Execution(target_se=target))
+    plain = model.simulate(BASELINE, n_samples=worlds, overrides=SMALL, execution=Execution())
+    xr.testing.assert_identical(_stats_only(a), _stats_only(plain))
+
+
+def test_target_se_treats_only_an_explicit_sample_count_as_a_cap(tmp_path: Path) -> None:
+    config = tmp_path / "small.toml"
+    text = BASELINE.read_text()
+    config.write_text(
+        text.replace("chunk_size = 65_536", "chunk_size = 4096").replace("samples = 1_000_000", "samples = 8192")
+    )
+    assert "samples = 8192" in config.read_text()
+    uncapped = _offshore(
+        "run",
+        str(config),
+        "--target-se",
+        "0.006",
+        "--no-report",
+        "--quiet",
+        "--jobs",
+        "1",
+        "--runs-dir",
+        str(tmp_path / "a"),
+        cwd=tmp_path,
+    )
+    assert uncapped.returncode == 0, uncapped.stderr
+    manifest = json.loads((Path(uncapped.stdout.strip()) / "manifest.json").read_text())
+    assert manifest["worlds"] > 8192 and manifest["stop_reason"].startswith("target standard error 0.006 reached")
+    capped = _offshore(
+        "run",
+        str(config),
+        "--target-se",
+        "0.006",
+        "--samples",
+        "8192",
+        "--no-report",
+        "--quiet",
+        "--jobs",
+        "1",
+        "--runs-dir",
+        str(tmp_path / "b"),
+        cwd=tmp_path,
+    )
+    assert capped.returncode == 0, capped.stderr
+    manifest = json.loads((Path(capped.stdout.strip()) / "manifest.json").read_text())
+    assert manifest["worlds"] == 8192
+    assert manifest["stop_reason"].startswith("sample cap of 8,192 worlds reached before target standard error 0.006")
 
 
 def _offshore(*args: str, cwd: Path) -> subprocess.CompletedProcess:
