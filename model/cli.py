@@ -46,10 +46,11 @@ def _load_run_config(
     """
     extra = list(overrides)
     labels = {}
+    samples_option = "--samples"
     explicit = samples is not None or any(o.partition("=")[0].strip() == "sampling.samples" for o in overrides)
     if target_se is not None and not explicit:
-        samples = TARGET_SE_CAP
-    for option, key, value in (("--samples", "sampling.samples", samples), ("--seed", "sampling.seed", seed)):
+        samples, samples_option = TARGET_SE_CAP, "--target-se (its cap of worlds)"
+    for option, key, value in ((samples_option, "sampling.samples", samples), ("--seed", "sampling.seed", seed)):
         if value is not None:
             assignment = f"{key}={int(value)}"
             extra.append(assignment)
