@@ -232,3 +232,19 @@ def execution_from_options(
         progress=not quiet and sys.stderr.isatty(),
         target_se=target_se,
     )
+
+
+RESOURCE_TRACKER_FILTER = "ignore::UserWarning:joblib.externals.loky.backend.resource_tracker"
+
+
+def quiet_resource_tracker() -> None:
+    """Keep loky's resource tracker quiet after Ctrl-C.
+
+    The tracker is a separate process that inherits ``PYTHONWARNINGS``. When a run is
+    interrupted it frees the semaphores the dead pool left behind, which is its job, but
+    warns about each on stderr; the user has already been told, in one line, how to
+    resume. Only that module's ``UserWarning`` is silenced.
+    """
+    current = os.environ.get("PYTHONWARNINGS", "")
+    if RESOURCE_TRACKER_FILTER not in current:
+        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (current, RESOURCE_TRACKER_FILTER)))

@@ -191,8 +191,11 @@ class Selection:
         """Moments of ``coefficients @ played`` per world, for 0/1 ``coefficients`` (4,):
         the probability of a set of profiles (e.g. BP and PP: Korea passes the buck)."""
         hits = float(coefficients @ self._fixed_counts(counts))  # determined worlds: 0 or 1 each
-        values = coefficients @ self.weights
-        return Moments.from_sums(self.profile.size, np.asarray(hits + values.sum()), np.asarray(hits + values @ values))
+        # einsum, not BLAS: a multi-threaded BLAS splits long products by thread, so the last
+        # bit would depend on the process's BLAS threads (a worker's 1 against the main's all).
+        values = np.einsum("p,pm->m", coefficients, self.weights)
+        squares = np.einsum("m,m->", values, values)
+        return Moments.from_sums(self.profile.size, np.asarray(hits + values.sum()), np.asarray(hits + squares))
 
     def _fixed_counts(self, counts: np.ndarray) -> np.ndarray:
         """Worlds whose signature fixes each profile: float (4,)."""

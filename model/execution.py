@@ -280,6 +280,15 @@ def _stop_reason(target: float | None, reached: bool, merged: ChunkStats, chunks
     return f"sample cap of {plan.samples:,} worlds reached before target standard error {target:g} ({se})"
 
 
+def _close(results: Iterator[ChunkStats] | None) -> None:
+    """Close joblib's result generator quietly (it warns that it cancels what is left)."""
+    close = getattr(results, "close", None)
+    if close is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            close()
+
+
 def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | None = None) -> Outcome:
     """Evaluate every chunk of the run (or until ``target_se`` is met) and merge them.
 
@@ -304,6 +313,7 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
     target = execution.target_se
     reached = False
     done = state.done  # read one batch at a time: memory stays flat
+    results: Iterator[ChunkStats] | None = None
     bar = progress_bar(execution, plan.samples, initial=sum(plan.size(k) for b in done for k in batches[b]))
     chunks_used = 0
     todo = [k for b, batch in enumerate(batches) if b not in done for k in batch]
@@ -339,12 +349,9 @@ def run_chunks(loaded: LoadedConfig, execution: Execution, state: RunState | Non
                     if target is not None and (reached or headline_se(merged) <= target):
                         reached = True
                         break
-                close = getattr(results, "close", None)
-                if close is not None:
-                    with warnings.catch_warnings():  # joblib warns that it cancels the rest
-                        warnings.simplefilter("ignore", UserWarning)
-                        close()  # stop dispatching chunks that are no longer needed
+                _close(results)  # stop dispatching chunks that are no longer needed
     finally:
+        _close(results)  # also on Ctrl-C, so the cancelled chunks' warning never reaches the user
         bar.close()
     assert merged is not None
     stop_reason = _stop_reason(target, reached, merged, chunks_used, plan)

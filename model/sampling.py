@@ -49,9 +49,12 @@ columns; a principal submatrix of a valid correlation matrix is still valid).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import inspect
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +70,7 @@ __all__ = [
     "Correlation",
     "chunk_generator",
     "draw_chunk",
+    "shared_draws",
     "sobol_generator",
     "validate_correlation",
 ]
@@ -225,6 +229,73 @@ def _correlate_uniforms(u: np.ndarray, factor: np.ndarray) -> np.ndarray:
     return _clip_open(scipy.special.ndtr(z @ factor.T))
 
 
+class SharedDraws:
+    """A process-wide memo of one parameter's ``mc`` draws in one chunk, for callers that
+    evaluate many configs on the same worlds (sweep points, paired arms).
+
+    A parameter's ``mc`` draws depend only on the seed, the chunk, its name, the world
+    count and its prior (streams are keyed by name), so grid points that share a prior
+    share its draws exactly: reusing them changes no bit of any result. Entries are
+    read-only arrays; the least recently used are dropped beyond ``limit_bytes``. Only
+    priors fully described by their fields are memoised (not file-backed ones).
+    """
+
+    def __init__(self, limit_bytes: int = 96 * 2**20) -> None:
+        self.limit_bytes = limit_bytes
+        self._entries: dict[tuple, np.ndarray] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(dist: Distribution, seed: int, chunk_index: int, name: str, n: int) -> tuple | None:
+        """The memo key of a draw, or None for a prior with private state (e.g. data read from a file)."""
+        if getattr(dist, "__pydantic_private__", None):
+            return None
+        return (seed, chunk_index, name, n, type(dist).__name__, dist.model_dump_json())
+
+    def draw(self, dist: Distribution, seed: int, chunk_index: int, name: str, n: int) -> np.ndarray:
+        """``dist.sample`` on the parameter's own stream, memoised; a read-only float64 (n,)."""
+        key = self.key(dist, seed, chunk_index, name, n)
+        if key is None:
+            return dist.sample(parameter_generator(seed, chunk_index, name), n)
+        with self._lock:
+            found = self._entries.pop(key, None)
+            if found is not None:
+                self._entries[key] = found  # most recently used last
+                return found
+        found = np.asarray(dist.sample(parameter_generator(seed, chunk_index, name), n), dtype=np.float64)
+        found.flags.writeable = False
+        with self._lock:
+            if key not in self._entries:
+                self._bytes += found.nbytes
+            self._entries[key] = found
+            while self._bytes > self.limit_bytes and len(self._entries) > 1:
+                oldest = next(iter(self._entries))
+                self._bytes -= self._entries.pop(oldest).nbytes
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+_SHARED = SharedDraws()
+_SHARING: contextvars.ContextVar[bool] = contextvars.ContextVar("offshore_shared_draws", default=False)
+
+
+@contextlib.contextmanager
+def shared_draws() -> Iterator[SharedDraws]:
+    """Within this block (in this thread), ``mc`` draws of uncorrelated parameters come
+    from the process's :class:`SharedDraws`, which outlives the block so that a worker's
+    next task reuses them."""
+    token = _SHARING.set(True)
+    try:
+        yield _SHARED
+    finally:
+        _SHARING.reset(token)
+
+
 def _draw_mc(
     params: Mapping[str, Distribution],
     uncertain: Sequence[str],
@@ -243,7 +314,10 @@ def _draw_mc(
             draws[name] = params[name].ppf(u[:, j])
     for name in uncertain:
         if name not in draws:
-            draws[name] = params[name].sample(parameter_generator(seed, chunk_index, name), n)
+            if _SHARING.get():
+                draws[name] = _SHARED.draw(params[name], seed, chunk_index, name, n)
+            else:
+                draws[name] = params[name].sample(parameter_generator(seed, chunk_index, name), n)
     return draws
 
 

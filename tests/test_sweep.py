@@ -134,6 +134,31 @@ def test_parallel_points_give_identical_results(alpha_sweep: xr.Dataset) -> None
     xr.testing.assert_identical(parallel.drop_attrs(), alpha_sweep.drop_attrs())
 
 
+def test_points_share_draws_without_changing_them() -> None:
+    """Grid points reuse each prior's draws (model.sampling.shared_draws): the reused
+    arrays equal fresh draws, are read-only, and a prior that differs is drawn afresh."""
+    from model.engine import draw_worlds
+    from model.sampling import shared_draws
+
+    plan = sweep_module.SweepPlan.of(alpha_study())
+    first, last = plan.configs[0], plan.configs[-1]
+    fresh = draw_worlds(first.config, first.priors(), 1, 2048)
+    with shared_draws() as memo:
+        memo.clear()
+        once = draw_worlds(first.config, first.priors(), 1, 2048)
+        again = draw_worlds(last.config, last.priors(), 1, 2048)
+    assert fresh.keys() == once.keys() == again.keys()
+    for key, prior in first.priors().items():
+        np.testing.assert_array_equal(once[key], fresh[key], err_msg=key)
+        if not prior.is_fixed:
+            assert again[key] is once[key] and not once[key].flags.writeable, key
+    assert fresh["game.structural.china_resolve"].flags.writeable  # outside the block: fresh arrays
+    with shared_draws():
+        wider = first.priors()["game.structural.china_resolve"].model_copy(update={"max": 99.0})
+        moved = draw_worlds(first.config, {**first.priors(), "game.structural.china_resolve": wider}, 1, 2048)
+    assert not np.array_equal(moved["game.structural.china_resolve"], once["game.structural.china_resolve"])
+
+
 def test_equilibrium_sets_are_the_union_over_points(alpha_sweep: xr.Dataset) -> None:
     freq = alpha_sweep.eq_set_freq
     np.testing.assert_allclose(freq.sum("eq_set").values, 1.0, atol=1e-12)
@@ -148,7 +173,7 @@ def test_equilibrium_sets_are_the_union_over_points(alpha_sweep: xr.Dataset) -> 
 def test_interrupted_sweep_resumes_to_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alpha_sweep: xr.Dataset
 ) -> None:
-    real = sweep_module.simulate
+    real = sweep_module.simulate_point
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -157,12 +182,12 @@ def test_interrupted_sweep_resumes_to_the_same_result(
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sweep_module, "simulate", flaky)
+    monkeypatch.setattr(sweep_module, "simulate_point", flaky)
     with pytest.raises(RunInterrupted) as stopped:
         start_sweep(alpha_study(), Execution(), tmp_path / "runs", charts=False)
     partial = stopped.value.path
     assert partial.name.endswith(".partial") and stopped.value.saved == 2
-    monkeypatch.setattr(sweep_module, "simulate", real)
+    monkeypatch.setattr(sweep_module, "simulate_point", real)
     result = resume_sweep(partial, Execution(), charts=False)
     assert not partial.exists() and result.manifest["points_resumed"] == 2
     with xr.open_dataset(result.path / "results.nc") as ds:

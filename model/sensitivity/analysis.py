@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,10 +12,11 @@ import xarray as xr
 from model.config import LoadedConfig
 from model.execution import Execution
 from model.outputs import output
+from model.parallel import parallel_map
 from model.prim import prim
 from model.sensitivity.options import SensitivityOptions
 from model.sensitivity.ranks import rank_correlations
-from model.sensitivity.regime import regime_map
+from model.sensitivity.regime import assemble, regime_row, regime_tasks
 from model.sensitivity.sobol import sobol
 from model.sensitivity.tornado import tornado
 from model.sensitivity.worlds import WorldModel
@@ -58,8 +60,28 @@ class SensitivityResults:
         return "\n".join(lines)
 
 
+def _prim_task(task: tuple) -> Any:
+    x, y, inputs, target, threshold = task
+    return prim(x, y, inputs, target=target, threshold=threshold)
+
+
+def _timed_task(task: tuple[Callable[[Any], Any], Any]) -> tuple[Any, float]:
+    """``func(argument)`` and the seconds it took (in whichever process ran it)."""
+    func, argument = task
+    start = time.perf_counter()
+    result = func(argument)
+    return result, time.perf_counter() - start
+
+
 def analyse(loaded: LoadedConfig, options: SensitivityOptions, execution: Execution) -> SensitivityResults:
-    """Run the chosen methods on ``loaded`` (no files written)."""
+    """Run the chosen methods on ``loaded`` (no files written).
+
+    The light methods run one after another; PRIM (one task per target) and the regime
+    map (one task per row) then share one parallel map, so both cores stay busy until
+    the last task. Every task is a pure function of its arguments, so the results do
+    not depend on the number of jobs. ``seconds`` holds each method's wall time, or,
+    for PRIM and the regime map, the seconds their tasks worked.
+    """
     model = WorldModel(loaded)
     results = SensitivityResults(model, options)
     seed = loaded.config.sampling.seed
@@ -89,23 +111,23 @@ def analyse(loaded: LoadedConfig, options: SensitivityOptions, execution: Execut
         results.seconds["sample"] = round(time.perf_counter() - start, 3)
     if "rank" in options.methods:
         timed("rank", lambda: rank_correlations(sample))
+    tasks: list[tuple[str, tuple[Callable[[Any], Any], Any]]] = []
     if "prim" in options.methods:
-        timed(
-            "prim",
-            lambda: {
-                t: prim(sample.x, sample.y[t], sample.inputs, target=t, threshold=options.prim_threshold)
-                for t in PRIM_TARGETS
-            },
-        )
+        for t in PRIM_TARGETS:  # the longest tasks first, so the rows fill in behind them
+            tasks.append(("prim", (_prim_task, (sample.x, sample.y[t], sample.inputs, t, options.prim_threshold))))
     if "regime" in options.methods:
-        timed(
-            "regime",
-            lambda: regime_map(
-                loaded,
-                options.regime_x,
-                options.regime_y,
-                n=options.regime_samples,
-                execution=execution,
-            ),
-        )
+        rows = regime_tasks(loaded, options.regime_x, options.regime_y, options.regime_samples)
+        tasks.extend(("regime", (regime_row, row)) for row in rows)
+    if tasks:
+        work = [task for _, task in tasks]
+        done = parallel_map(_timed_task, work, execution, desc="PRIM and regime map", unit="task")
+        by_method: dict[str, list] = {}
+        for (method, _), (result, seconds) in zip(tasks, done, strict=True):
+            by_method.setdefault(method, []).append(result)
+            results.seconds[method] = round(results.seconds.get(method, 0.0) + seconds, 3)
+        if "prim" in by_method:
+            results.parts["prim"] = dict(zip(PRIM_TARGETS, by_method["prim"], strict=True))
+        if "regime" in by_method:
+            rows = by_method["regime"]
+            results.parts["regime"] = assemble(options.regime_x, options.regime_y, options.regime_samples, rows)
     return results

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.stats import norm, rankdata
 
 from model.labels import short
 from model.outputs import output as registered
@@ -114,6 +113,8 @@ def rank_correlations(
 ) -> RankCorrelations:
     """Spearman correlations and PRCC of every input with every output (default: the
     analysed outputs the sample holds)."""
+    from scipy.stats import norm, rankdata  # imported on use: scipy.stats is slow to import
+
     if outputs is None:
         outputs = tuple(name for name in OUTPUTS if name in sample.y)
     x = sample.x

@@ -30,6 +30,7 @@ from model.execution import Execution
 from model.labels import key_label
 from model.outputs import output
 from model.parallel import parallel_map
+from model.sampling import shared_draws
 from model.sensitivity.study import Axis, toml_literal
 from model.sensitivity.worlds import WorldModel
 from model.simulation import resolve
@@ -184,10 +185,9 @@ def _row(task) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]
         if key not in cache:
             model = _cell_model(loaded, assignments)
             plan = ChunkPlan(n, model.config.sampling.chunk_size)
-            cache[key] = (
-                model,
-                [draw_worlds(model.config, model.priors, k, plan.size(k)) for k in range(plan.chunks)],
-            )
+            with shared_draws():  # rows that run in one process draw the worlds once
+                chunks = [draw_worlds(model.config, model.priors, k, plan.size(k)) for k in range(plan.chunks)]
+            cache[key] = (model, chunks)
         model, chunks = cache[key]
         sums = {q: np.zeros(2) for q in MAP_QUANTITIES}
         for draws in chunks:
@@ -208,22 +208,23 @@ def _row(task) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]
     return codes / n, mean, se
 
 
-def regime_map(
-    loaded: LoadedConfig,
-    x_axis: Axis,
-    y_axis: Axis,
-    *,
-    n: int = 2**15,
-    execution: Execution | None = None,
-) -> RegimeMap:
-    """Evaluate the regime map of ``x_axis`` against ``y_axis`` on ``n`` worlds per cell."""
+def regime_tasks(loaded: LoadedConfig, x_axis: Axis, y_axis: Axis, n: int = 2**15) -> list[tuple]:
+    """Validate the map and return its rows as independent tasks for :func:`regime_row`
+    (one per y value), so a caller can run them beside other work."""
     WorldModel(loaded)  # structural mode and at least one uncertain input
     if x_axis.key == y_axis.key:
         raise ConfigError(loaded.source, x_axis.key, "a regime map needs two different keys")
     for axis in (x_axis, y_axis):
         _check_axis(loaded, axis)
-    tasks = [(loaded, n, x_axis, y_axis, y_value) for y_value in y_axis.values]
-    rows = parallel_map(_row, tasks, execution or Execution(), desc="regime map rows", unit="row")
+    return [(loaded, n, x_axis, y_axis, y_value) for y_value in y_axis.values]
+
+
+regime_row = _row
+"""One task of :func:`regime_tasks`: (share of each equilibrium set (nx, 64), means, standard errors)."""
+
+
+def assemble(x_axis: Axis, y_axis: Axis, n: int, rows: list) -> RegimeMap:
+    """The map from the results of its :func:`regime_tasks`, in task order."""
     freq_all = np.stack([r[0] for r in rows])  # (ny, nx, 64)
     seen = np.flatnonzero(freq_all.sum(axis=(0, 1)) > 0)
     return RegimeMap(
@@ -237,3 +238,17 @@ def regime_map(
         mean={q: np.stack([r[1][q] for r in rows]) for q in MAP_QUANTITIES},
         se={q: np.stack([r[2][q] for r in rows]) for q in MAP_QUANTITIES},
     )
+
+
+def regime_map(
+    loaded: LoadedConfig,
+    x_axis: Axis,
+    y_axis: Axis,
+    *,
+    n: int = 2**15,
+    execution: Execution | None = None,
+) -> RegimeMap:
+    """Evaluate the regime map of ``x_axis`` against ``y_axis`` on ``n`` worlds per cell."""
+    tasks = regime_tasks(loaded, x_axis, y_axis, n)
+    rows = parallel_map(regime_row, tasks, execution or Execution(), desc="regime map rows", unit="row")
+    return assemble(x_axis, y_axis, n, rows)

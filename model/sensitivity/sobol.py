@@ -27,9 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.stats
 import xarray as xr
-from scipy.stats import qmc
 
 from model.execution import Execution
 from model.labels import short
@@ -153,7 +151,10 @@ class SobolIndices:
         return "\n".join(lines)
 
 
-def _sobol_engine(d: int, rng: np.random.Generator) -> qmc.Sobol:
+def _sobol_engine(d: int, rng: np.random.Generator):
+    """scipy's scrambled Sobol' engine in ``d`` dimensions (scipy.stats imported on use: it is slow to import)."""
+    from scipy.stats import qmc
+
     keyword = "rng" if "rng" in inspect.signature(qmc.Sobol.__init__).parameters else "seed"
     return qmc.Sobol(d, scramble=True, **{keyword: rng})
 
@@ -218,7 +219,9 @@ def sobol(
     f_a, f_b = f[:, :n], f[:, n : 2 * n]
     f_ab = np.moveaxis(f[:, 2 * n :].reshape(len(outputs), d, n), 1, 0)  # (d, s, n)
 
-    result = scipy.stats.sobol_indices(func={"f_A": f_a, "f_B": f_b, "f_AB": f_ab}, n=n)
+    from scipy.stats import sobol_indices
+
+    result = sobol_indices(func={"f_A": f_a, "f_B": f_b, "f_AB": f_ab}, n=n)
     first = np.asarray(result.first_order, dtype=float).reshape(len(outputs), d)
     total = np.asarray(result.total_order, dtype=float).reshape(len(outputs), d)
     variance = np.var(np.concatenate([f_a, f_b], axis=1), axis=1)

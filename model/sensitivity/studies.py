@@ -24,7 +24,7 @@ import xarray as xr
 
 from model.config import LoadedConfig
 from model.execution import Execution
-from model.rundir import RunDirectory, atomic_write_bytes, read_manifest, run_id, write_netcdf
+from model.rundir import RunDirectory, atomic_write_bytes, read_manifest, run_id
 from model.runner import RunInterrupted
 from model.sensitivity.analysis import analyse
 from model.sensitivity.analysis_page import write_analysis_page
@@ -116,12 +116,8 @@ def _complete_sweep(run: RunDirectory, plan: SweepPlan, execution: Execution, ch
             with xr.open_dataset(file) as ds:
                 done[i] = ds.load()
     run.checkpoints.mkdir(parents=True, exist_ok=True)
-
-    def checkpoint(i: int, ds: xr.Dataset) -> None:
-        write_netcdf(_point_file(run, i), ds)
-
     try:
-        datasets = run_points(replace(plan, done=done), execution, checkpoint)
+        datasets = run_points(replace(plan, done=done), execution, checkpoint=lambda i: _point_file(run, i))
     except KeyboardInterrupt:
         saved = len(list(run.checkpoints.glob("point-*.nc")))
         raise RunInterrupted(run.partial, saved) from None

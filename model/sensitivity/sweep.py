@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,11 +27,13 @@ import xarray as xr
 
 from model.config import LoadedConfig
 from model.equilibria import equilibrium_set_label
-from model.execution import Execution, progress_bar
+from model.execution import Execution, progress_bar, run_chunks
 from model.labels import key_label
 from model.parallel import parallel_map
+from model.rundir import write_netcdf
+from model.sampling import shared_draws
 from model.sensitivity.study import Study
-from model.simulation import run_attributes, simulate
+from model.simulation import finish, run_attributes
 
 POINT_ATTRS = ("created_utc", "config_hash", "config_source")
 
@@ -56,47 +59,78 @@ class SweepPlan:
         return -(-s.samples // s.chunk_size)
 
 
-def _run_point(loaded: LoadedConfig) -> xr.Dataset:
-    return simulate(loaded, execution=Execution())
+RUN_RECORDS = ("trace", "burden_sample")
+"""Statistics a run records beside its estimates; a sweep keeps estimates only (:func:`_estimates_only`)."""
+
+
+def simulate_point(loaded: LoadedConfig, execution: Execution) -> xr.Dataset:
+    """A grid point's Dataset: ``simulate(loaded)`` without the run records (convergence
+    trace, burden sample) that :func:`combine` would drop; every estimate is the same.
+
+    Chunks evaluated in this process reuse the draws of earlier points
+    (:func:`model.sampling.shared_draws`): every point draws the same worlds, and a
+    parameter's draws depend on its prior alone, so the reuse changes no bit.
+    """
+    with shared_draws():
+        stats = run_chunks(loaded, execution).stats
+    return finish(loaded, {key: value for key, value in stats.items() if key not in RUN_RECORDS})
+
+
+def _run_point(task: tuple[LoadedConfig, Path | None]) -> xr.Dataset:
+    """One point, in whichever process runs it; its checkpoint (if asked) is written there too,
+    so the workers never wait while the main process writes files."""
+    loaded, checkpoint = task
+    ds = simulate_point(loaded, Execution())
+    if checkpoint is not None:
+        write_netcdf(checkpoint, ds)
+    return ds
 
 
 def run_points(
     plan: SweepPlan,
     execution: Execution,
     on_point: Callable[[int, xr.Dataset], None] | None = None,
+    checkpoint: Callable[[int], Path] | None = None,
 ) -> list[xr.Dataset]:
-    """Every point's Dataset, in grid order (checkpointed ones are reused)."""
+    """Every point's Dataset, in grid order (checkpointed ones are reused).
+
+    ``checkpoint(i)``, when given, is the file point ``i``'s Dataset is written to
+    (atomically) as soon as it is computed; ``on_point(i, ds)`` is then called in this
+    process, in grid order.
+    """
     results: dict[int, xr.Dataset] = dict(plan.done)
     todo = [i for i in range(len(plan.configs)) if i not in results]
+    files = {i: checkpoint(i).absolute() if checkpoint is not None else None for i in todo}  # workers may not share cwd
     across = (
         execution.backend != "dask"
         and execution.jobs > 1
         and len(todo) > 1
         and (len(todo) >= execution.jobs or plan.chunks_per_point < execution.jobs)
     )
-    bar = progress_bar(execution, len(todo), "grid points", "point")
 
     def record(i: int, ds: xr.Dataset) -> None:
         results[i] = ds
         if on_point is not None:
             on_point(i, ds)
-        bar.update(1)
 
-    try:
-        if across:
-            # Points side by side, one worker each; batches keep checkpoints flowing.
-            batch = execution.jobs * 4
-            quiet = replace(execution, progress=False)
-            for start in range(0, len(todo), batch):
-                part = todo[start : start + batch]
-                datasets = parallel_map(_run_point, [plan.configs[i] for i in part], quiet)
-                for i, ds in zip(part, datasets, strict=True):
-                    record(i, ds)
-        else:
+    if across:
+        # Points side by side, one worker each, streaming: a worker starts its next point
+        # while the finished ones are checkpointed, and the bar moves point by point.
+        tasks = [(plan.configs[i], files[i]) for i in todo]
+        datasets = parallel_map(_run_point, tasks, execution, desc="grid points", unit="point")
+        for i, ds in zip(todo, datasets, strict=True):
+            record(i, ds)
+    else:
+        bar = progress_bar(execution, len(todo), "grid points", "point")
+        try:
             for i in todo:
-                record(i, simulate(plan.configs[i], execution=execution))
-    finally:
-        bar.close()
+                ds = simulate_point(plan.configs[i], execution)
+                if files[i] is not None:
+                    write_netcdf(files[i], ds)
+                record(i, ds)
+                bar.update(1)
+        finally:
+            bar.close()
     return [results[i] for i in range(len(plan.configs))]
 
 
