@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import xarray as xr
 
 from model.cli_support import (
     Count,
@@ -22,6 +21,7 @@ from model.cli_support import (
     execution_from_options,
     fail,
     interrupted,
+    quiet_resource_tracker,
 )
 from model.config import ConfigError, LoadedConfig, load_config
 from model.execution import BACKENDS, TARGET_SE_CAP
@@ -62,6 +62,7 @@ def _load_run_config(
 @click.version_option(package_name="offshore")
 def main() -> None:
     """Monte Carlo risk model of the Japan-Korea burden-sharing dilemma over Taiwan."""
+    quiet_resource_tracker()
 
 
 @main.command()
@@ -88,6 +89,7 @@ def main() -> None:
 @click.option("--no-report", is_flag=True, help="Do not render the risk report.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Report language.")
 @click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
+@click.option("--pptx", is_flag=True, help="Also write the report's briefing deck, briefing.pptx.")
 def run(
     config,
     samples,
@@ -105,6 +107,7 @@ def run(
     no_report,
     lang,
     reports_dir,
+    pptx,
 ):
     """Run CONFIG (default: the shipped baseline) and write runs/<run-id>/."""
     from model.runner import RunInterrupted, resume_run, start_run
@@ -131,9 +134,11 @@ def run(
         click.echo(summary_text(result.dataset))
         click.echo(f"stopped: {result.manifest.get('stop_reason')}; wall time {result.manifest.get('wall_seconds')} s")
     if not no_report:
-        from model.report import render_run_report
+        from model.report.parallel_render import render_options
+        from model.report.render import render_run_report
 
-        report_dir = render_run_report(result.path, reports_dir, lang)
+        with render_options(progress=False if quiet else None):  # the drawing's progress bar, on stderr
+            report_dir = render_run_report(result.path, reports_dir, lang, pptx=pptx)
         if not quiet:
             click.echo(f"report: {report_dir / 'report.html'}")
     click.echo(str(result.path))
@@ -168,6 +173,8 @@ def validate(config, overrides):
 @click.argument("run_dir", type=click.Path(path_type=Path))
 def show(run_dir):
     """Print the summary of a finished run."""
+    import xarray as xr  # imported on use: every command starts faster without it
+
     from model.summary import summary_text
 
     results = run_dir / "results.nc"
@@ -217,6 +224,17 @@ def init(directory):
     click.echo(f"{directory}: {count} configs; run one with: offshore run {directory / 'baseline.toml'}")
 
 
+PACKAGE_DOCS = Path(__file__).resolve().parent / "docs"
+"""The shipped documents: ``model/docs`` links to the repository's ``docs/`` and is copied into wheels."""
+
+
+@main.command("docs")
+def docs():
+    """Where the installed primer, worked example and model description are, one path a line."""
+    for name in ("primer.md", "worked_example.md", "MODEL.md"):
+        click.echo(PACKAGE_DOCS / name)
+
+
 CLAIMS_SAMPLES = 2**18
 
 
@@ -249,6 +267,30 @@ def claims(config, samples, seed, overrides, jobs, force_jobs, backend, lang, cs
 
         atomic_write_bytes(csv_path, claims_frame(results).to_csv(index=False).encode())
         click.echo(str(csv_path))
+
+
+@main.command("app")
+@click.argument("config", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (default: this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8050, show_default=True)
+@click.option("--samples", type=Count(minimum=1), help="Fix the live sample size (default: adapts to the machine).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Threads per view (default and cap: all cores).")
+@click.option("--runs-dir", type=click.Path(path_type=Path), default=Path("runs"), show_default=True)
+@click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
+def app(config, host, port, samples, jobs, runs_dir, reports_dir):
+    """Interactive briefing room for CONFIG (default: the baseline) in the browser (the 'app' extra)."""
+    from model.app import AppUnavailable, launch, port_free, require_shiny
+    from model.cli_support import cap_jobs
+
+    try:
+        require_shiny()
+    except AppUnavailable as exc:
+        fail(f"error: {exc}")
+    with bad_input_fails():
+        _load_run_config(config, samples, None, ())  # a bad config stops here, in one line
+    if not port_free(host, port):
+        fail(f"error: --port: {host}:{port} is in use or cannot be bound; choose another port", 1)
+    launch(config, host, port, samples, cap_jobs(jobs), runs_dir, reports_dir)
 
 
 def _register_packaged_commands() -> None:

@@ -88,6 +88,102 @@ LABELS: dict[str, Label] = {
     "sampling.sampler": Label("sampler", None, "sampler"),
     "sampling.samples": Label("worlds", "count", "samples"),
 }
+_WHO_ZH = {"japan": ("日本", "J"), "korea": ("韓國", "K")}
+NAMES_ZH: dict[str, str] = {
+    "game.structural.japan.balancing_cost": "日本每年的額外國防支出 c_J",
+    "game.structural.korea.balancing_cost": "韓國每年的額外國防支出 c_K",
+    "game.structural.japan.retaliation": "中國每年對日本的報復 r_J",
+    "game.structural.korea.retaliation": "中國每年對韓國的報復 r_K",
+    "game.structural.japan.war_loss": "美國介入之戰爭中日本的損失 W_J",
+    "game.structural.korea.war_loss": "美國介入之戰爭中韓國的損失 W_K",
+    "game.structural.japan.collapse_loss": "均勢崩潰時日本的損失 L_J",
+    "game.structural.korea.collapse_loss": "均勢崩潰時韓國的損失 L_K",
+    "game.structural.retaliation_dilution": "雙方皆制衡時的報復稀釋 ρ",
+    "game.structural.ptrl_retaliation": "每投入 PTRL 一單位所招致的報復 ψ",
+    "game.structural.taiwan_deterrent": "台灣的自身嚇阻力量 t",
+    "game.structural.china_resolve": "中國的決心 a",
+    "game.structural.ptrl_value": "台灣需求清單（PTRL）的金額 X",
+    "game.structural.delivery_efficiency": "PTRL 出資的戰力轉換效率 κ",
+    "game.structural.ptrl_leverage": "PTRL 對美國的槓桿 λ",
+    "game.structural.us.integrated_deterrence.deterrent": "美國前沿嚇阻力量 d_US（整合嚇阻）",
+    "game.structural.us.integrated_deterrence.threshold": "美國介入門檻 θ（整合嚇阻）",
+    "game.structural.us.offshore_balancing.deterrent": "美國前沿嚇阻力量 d_US（離岸平衡）",
+    "game.structural.us.offshore_balancing.threshold": "美國介入門檻 θ",
+    "game.structural.us.war_loss": "美國參戰的代價 W_US",
+    "game.structural.us.collapse_loss": "均勢崩潰時美國的損失 L_US",
+    "game.structural.us.integrated_deterrence.ambiguity": "美國的模糊程度 σ_θ（整合嚇阻）",
+    "game.structural.us.offshore_balancing.ambiguity": "美國的模糊程度 σ_θ",
+    **{
+        f"game.structural.beliefs.{country}.{key}": f"{who}{name} {symbol}_{c}"
+        for country, (who, c) in _WHO_ZH.items()
+        for key, name, symbol in (
+            ("resolve_spread", "對中國決心的判讀誤差", "σ_a"),
+            ("resolve_bias", "對中國決心的偏誤", "β_a"),
+            ("threshold_bias", "對美國門檻的偏誤", "β_θ"),
+            ("collapse_loss_bias", "所認知的崩潰利害", "β_L"),
+        )
+    },
+    "policy.ptrl_share_japan": "日本負擔的 PTRL 比例 α",
+    "policy.us_regime": "美國戰略",
+    "policy.financing": "出資方式",
+    "policy.pooled_shares.japan": "日本的共同出資比例",
+    "policy.pooled_shares.korea": "韓國的共同出資比例",
+    "policy.pooled_shares.others": "其他國家的共同出資比例",
+    "game.structural.horizon_years": "期間 T",
+    "game.structural.noise_sd": "報酬雜訊標準差",
+    "game.ordinal.noise_sd": "序數雜訊標準差",
+    "game.selection": "均衡選擇規則",
+    "sampling.seed": "亂數種子",
+    "sampling.sampler": "抽樣方法",
+    "sampling.samples": "世界數",
+}
+"""Traditional Chinese names of :data:`LABELS` (the same keys; symbols as in docs/MODEL.md)."""
+SYMBOLS_ZH: dict[str, str] = {
+    "(integrated)": "（整合嚇阻）",
+    "(offshore)": "（離岸平衡）",
+    "σ_θ (integrated)": "σ_θ（整合嚇阻）",
+    "US regime": "美國戰略",
+    "financing": "出資方式",
+    "japan": "日本",
+    "korea": "韓國",
+    "others": "其他國家",
+    "noise_sd": "雜訊標準差",
+    "selection": "選擇規則",
+    "seed": "亂數種子",
+    "sampler": "抽樣方法",
+    "samples": "世界數",
+}
+"""Legend symbols that are words, in Traditional Chinese (mathematical symbols stay as they are)."""
+UNITS_ZH: dict[str, str] = {
+    "USD bn": "十億美元",
+    "USD bn per year": "十億美元／年",
+    "USD bn over the horizon": "十億美元（期間合計）",
+    "USD bn per year of capability": "十億美元／年（戰力）",
+    "USD bn per year of deterrent capability": "十億美元／年（嚇阻力量）",
+    "USD bn per year of partner contribution": "十億美元／年（盟國貢獻）",
+    "USD bn per USD bn": "每十億美元出資招致的十億美元",
+    "USD bn of retaliation per USD bn paid into PTRL": "每投入 PTRL 十億美元招致的報復（十億美元）",
+    "USD of counted contribution per USD paid into PTRL": "每美元 PTRL 出資計入的美元",
+    "fraction": "比例",
+    "fraction of solo retaliation": "單獨承受時的比例",
+    "fraction of the list": "清單的比例",
+    "capability per USD": "每美元的戰力",
+    "capability per USD financed": "每美元出資的戰力",
+    "counted USD per USD": "每美元計入的美元",
+    "log-sd": "對數標準差",
+    "log-sd of Japan's reading of China's resolve": "日本判讀中國決心的對數標準差",
+    "log-sd of Korea's reading of China's resolve": "韓國判讀中國決心的對數標準差",
+    "log-sd of the partners' reading of the US threshold": "盟國判讀美國門檻的對數標準差",
+    "perceived / true China's resolve (median)": "認知值／真實值（中國決心，中位數）",
+    "perceived / true US threshold (median)": "認知值／真實值（美國門檻，中位數）",
+    "perceived / true own collapse loss": "認知值／真實值（自身崩潰損失）",
+    "ratio": "比值",
+    "years": "年",
+    "rank points": "序數點",
+    "count": "個",
+    "probability": "機率",
+}
+"""Units as the Traditional Chinese study pages write them (money stays in USD bn: 十億美元)."""
 PRIORS: tuple[str, ...] = (
     "game.structural.japan.balancing_cost",
     "game.structural.korea.balancing_cost",
@@ -122,27 +218,50 @@ PRIORS: tuple[str, ...] = (
 """The uncertain inputs of the structural game that have labels of their own."""
 
 
-def key_label(key: str, priors: Mapping[str, Any] | None = None) -> tuple[str, str | None]:
-    """(name, unit) of a config key; unit ``None`` for a category (no unit).
+def key_label(key: str, priors: Mapping[str, Any] | None = None, lang: str = "en") -> tuple[str, str | None]:
+    """(name, unit) of a config key in ``lang`` (``en`` or ``zh-TW``); unit ``None`` for a category (no unit).
 
     Known keys use the short units of docs/MODEL.md §3.2; other priors use the
-    ``unit`` written in the config.
+    ``unit`` written in the config (translated when :data:`UNITS_ZH` knows it).
     """
+    zh = lang == "zh-TW"
     if key in LABELS:
-        return LABELS[key].name, LABELS[key].unit
+        unit = LABELS[key].unit
+        return (NAMES_ZH[key] if zh else LABELS[key].name), (unit_label(unit, lang) if unit else None)
     prior = (priors or {}).get(key)
-    return key.rsplit(".", 1)[-1].replace("_", " "), getattr(prior, "unit", None) or None
+    unit = getattr(prior, "unit", None) or None
+    return key.rsplit(".", 1)[-1].replace("_", " "), (unit_label(unit, lang) if unit else None)
 
 
-def key_symbol(key: str) -> str:
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit as written in ``lang``; units without a translation are kept as written."""
+    return UNITS_ZH.get(unit, unit) if lang == "zh-TW" else unit
+
+
+def key_symbol(key: str, lang: str = "en") -> str:
     """A compact name for legends: the symbol of docs/MODEL.md (``c_K``, ``θ``, ``α``)."""
-    return LABELS[key].symbol if key in LABELS else key.rsplit(".", 1)[-1]
+    if key not in LABELS:
+        return key.rsplit(".", 1)[-1]
+    symbol = LABELS[key].symbol
+    return SYMBOLS_ZH.get(symbol, symbol) if lang == "zh-TW" else symbol
 
 
-def axis_label(key: str, priors: Mapping[str, Any] | None = None, categorical: bool = False, wrap: bool = False) -> str:
+def symbol_is_name(key: str) -> bool:
+    """Whether the legend symbol of ``key`` is a word rather than a mathematical symbol (``US regime``)."""
+    return key in LABELS and LABELS[key].symbol in SYMBOLS_ZH
+
+
+def axis_label(
+    key: str,
+    priors: Mapping[str, Any] | None = None,
+    categorical: bool = False,
+    wrap: bool = False,
+    lang: str = "en",
+) -> str:
     """An axis title with its unit in brackets (``category`` for a categorical axis)."""
-    name, unit = key_label(key, priors)
-    unit = "category" if categorical else (unit or "config value")
+    name, unit = key_label(key, priors, lang)
+    zh = lang == "zh-TW"
+    unit = ("類別" if zh else "category") if categorical else (unit or ("設定值" if zh else "config value"))
     return f"{name}{chr(10) if wrap else ' '}[{unit}]"
 
 

@@ -32,8 +32,8 @@ BASELINE = ROOT / "configs" / "baseline.toml"
 INTEGRATED = ROOT / "configs" / "scenarios" / "integrated_none.toml"
 PAPER = ROOT / "configs" / "paper_table.toml"
 WORLDS = 50_000
-STRUCTURAL_CHARTS = 8  # the paper's claims first, then the run's own charts
-ORDINAL_CHARTS = 5
+STRUCTURAL_CHARTS = 11  # the paper's claims first, then the run's own charts, then 3 of the baseline's 20 priors
+ORDINAL_CHARTS = 6  # with noise_sd > 0 the ordinal run's 8 noise priors get one density chart
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -264,7 +264,8 @@ def test_pdf_has_a_page_per_chart_after_the_text_pages(en_report, ordinal_report
         manifest = _manifest(report)
         reader = PdfReader(report / "report.pdf")
         claims_page = "The paper's claims, tested" in reader.pages[0].extract_text()
-        assert len(reader.pages) == manifest["pdf_pages"] == 3 + claims_page + len(manifest["charts"])
+        appendix = sum(p.extract_text().startswith("Assumptions: the priors") for p in reader.pages)
+        assert len(reader.pages) == manifest["pdf_pages"] == 3 + claims_page + appendix + len(manifest["charts"])
         box = reader.pages[-1].mediabox
         assert float(box.width) * 9 == pytest.approx(float(box.height) * 16, rel=1e-3)
     pages = PdfReader(en_report / "report.pdf").pages

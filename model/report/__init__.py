@@ -39,27 +39,30 @@ from model.report.text import LANGS
 __all__ = ["LANGS", "ReportError", "render_comparison", "render_run_report", "report_command"]
 
 
-def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en") -> Path:
+def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en", pptx: bool = False) -> Path:
     """Render the report of one finished run and return its directory.
 
     Reads ``run_dir/results.nc`` (with manifest.json and config.toml) and writes
     ``out_root/<run-id>/`` for English or ``out_root/<run-id>-zh-TW/`` for
     Traditional Chinese, replacing an older report of the same run atomically.
+    With ``pptx`` the directory also holds the briefing deck, ``briefing.pptx``.
     """
     from model.report.render import render_run_report as render
 
-    return render(Path(run_dir), Path(out_root), lang)
+    return render(Path(run_dir), Path(out_root), lang, pptx=pptx)
 
 
-def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en") -> Path:
+def render_comparison(
+    run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en", pptx: bool = False
+) -> Path:
     """Render one report setting several runs side by side; returns its directory.
 
     Writes ``out_root/compare-<hash>/`` (``-zh-TW`` appended in Traditional Chinese);
-    the hash is over the run ids in the given order.
+    the hash is over the run ids in the given order. ``pptx`` adds ``briefing.pptx``.
     """
     from model.report.compare import render_comparison as render
 
-    return render([Path(p) for p in run_dirs], Path(out_root), lang)
+    return render([Path(p) for p in run_dirs], Path(out_root), lang, pptx=pptx)
 
 
 def report_command() -> click.Command:

@@ -1,11 +1,16 @@
-"""Small axis helpers shared by the report's charts: number labels, interval bars, tidy axes."""
+"""Small axis helpers shared by the report's charts: number labels, interval bars, tidy axes,
+legends and panel titles that fit the figure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import Formatter, FuncFormatter
 
 from model.report import theme
 
@@ -41,13 +46,80 @@ def clean(ax, grid_axis: str = "x") -> None:
 
 
 def legend_below(fig: Figure, handles, labels, ncol: int) -> None:
-    """One legend for the whole figure, centred below the axes."""
-    fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False)
+    """One legend for the whole figure, centred below the axes, in as many rows as it
+    needs to fit the figure's width (measured, so it holds for wide CJK labels too)."""
+    renderer = fig.canvas.get_renderer()
+    limit = 0.97 * fig.bbox.width
+    for columns in range(max(ncol, 1), 0, -1):
+        legend = fig.legend(handles, labels, loc="outside lower center", ncol=columns, frameon=False)
+        if columns == 1 or legend.get_window_extent(renderer).width <= limit:
+            return
+        legend.remove()
+
+
+def fit_titles(fig: Figure, titles: Sequence[tuple[Axes, Text]]) -> None:
+    """Wrap each panel's left-aligned title so it ends before the next panel (or the
+    figure's edge); measured after a layout pass, in whatever language and font."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    renderer = fig.canvas.get_renderer()
+    gap = 6.0  # pixels kept clear before the next panel
+    for ax, title in titles:
+        box = ax.get_window_extent(renderer)
+        right = fig.bbox.x1 - gap
+        for other in fig.axes:
+            ob = other.get_window_extent(renderer)
+            if other is not ax and ob.x0 > box.x0 and ob.y1 > box.y0 and ob.y0 < box.y1:
+                right = min(right, ob.x0 - gap)
+        text = title.get_text().replace("\n", " ")
+        width = theme.display_width(text)
+        while title.get_window_extent(renderer).x1 > right and width > 6:
+            width -= 2
+            title.set_text("\n".join(theme.wrap_label(text, width)))
+
+
+def wrap_ticklabels(ax: Axes, axis: str, width: int) -> None:
+    """Wrap an axis's tick labels to ``width`` display columns (never inside parentheses)."""
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    texts = ["\n".join(theme.wrap_label(label.get_text(), width)) for label in labels]
+    if axis == "x":
+        ax.set_xticklabels(texts)
+    else:
+        ax.set_yticklabels(texts)
+
+
+class CompactCounts(Formatter):
+    """Tick labels for counts of worlds in the report language's short units.
+
+    ``units`` is the locale's ``count_units``: ``"1000=k 1000000=M"`` gives 500, 1k,
+    10k, 1M; ``"1000=千 10000=萬"`` gives 500, 1千, 1萬, 100萬.
+    """
+
+    def __init__(self, units: str) -> None:
+        pairs = (pair.split("=", 1) for pair in units.split())
+        self.scale = sorted(((float(size), suffix) for size, suffix in pairs), reverse=True)
+
+    def __call__(self, x: float, pos=None) -> str:
+        for size, suffix in self.scale:
+            if abs(x) >= size:
+                return f"{x / size:,.3g}{suffix}"
+        return f"{x:,.0f}"
+
+
+def compact_counts(units: str) -> CompactCounts:
+    """A :class:`CompactCounts` formatter for the locale's ``count_units``."""
+    return CompactCounts(units)
+
+
+def _thousands(x: float, _pos=None) -> str:
+    return f"{x:,.0f}"
 
 
 def thousands() -> FuncFormatter:
-    """Tick labels with thousands separators and no decimals."""
-    return FuncFormatter(lambda x, _pos: f"{x:,.0f}")
+    """Tick labels with thousands separators and no decimals (picklable: figures may be
+    rendered in worker processes)."""
+    return FuncFormatter(_thousands)
 
 
 def inside_label(ax, x: float, y: float, text: str) -> None:

@@ -28,8 +28,27 @@ class ChartFiles:
 
 
 def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+    """The figure as PNG at ``dpi``.
+
+    A figure with a layout engine is laid out during this one draw and keeps that
+    layout (its engine is switched off), so its SVG and PDF that follow are single
+    draws of the same layout; ``savefig`` would lay it out and draw it twice.
+    """
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    if fig.get_layout_engine() is None or isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        return buffer.getvalue()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    original = fig.dpi
+    try:
+        fig.dpi = dpi
+        FigureCanvasAgg(fig).print_png(buffer, metadata={"Software": None})
+    finally:
+        fig.dpi = original
+    fig.set_layout_engine("none")
     return buffer.getvalue()
 
 
@@ -40,8 +59,29 @@ def svg_bytes(fig: Figure) -> bytes:
 
 
 def render_chart(fig: Figure, name: str, csv: str | None = None) -> ChartFiles:
-    """Render ``fig`` once as PNG and SVG."""
-    return ChartFiles(name, png_bytes(fig), svg_bytes(fig), csv)
+    """Render ``fig`` once as PNG and SVG (its layout computed once, for both)."""
+    png = png_bytes(fig)
+    return ChartFiles(name, png, svg_bytes(fig), csv)
+
+
+def freeze_layout(fig: Figure, dpi: int = DPI) -> None:
+    """Run the figure's layout engine once, at ``dpi``, and keep the result.
+
+    With a layout engine (constrained layout), every ``savefig`` lays the figure out
+    and draws it twice (a layout pass, then the real one); after this each format is
+    one plain draw of the same layout. A figure without an engine is left as it is.
+    """
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if fig.get_layout_engine() is None or isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        return
+    original = fig.dpi
+    try:
+        fig.dpi = dpi
+        fig.draw_without_rendering()
+    finally:
+        fig.dpi = original
+    fig.set_layout_engine("none")
 
 
 def write_chart(chart: ChartFiles, figures: Path, tables: Path | None = None, encoding: str = "utf-8") -> None:

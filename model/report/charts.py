@@ -9,17 +9,29 @@ charts that set several runs side by side are in :mod:`model.report.compare_char
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import LogLocator, NullFormatter
 
 from model.constants import COMPONENTS
 from model.report import theme
-from model.report.axes import clean, fmt_money, fmt_pct, inside_label, legend_below, thousands, xerr
+from model.report.axes import (
+    clean,
+    compact_counts,
+    fit_titles,
+    fmt_money,
+    fmt_pct,
+    inside_label,
+    legend_below,
+    thousands,
+    xerr,
+)
 from model.report.rundata import RunData
 from model.report.tables import Table
-from model.report.text import Text, format_number, wrap
+from model.report.text import Text, format_number
 
 
 def game_table(table: Table, run: RunData, tx: Text) -> Figure:
@@ -160,23 +172,37 @@ def game_types(table: Table, run: RunData, tx: Text) -> Figure:
     ax.set_xlabel(tx("axis_korea_type"), **theme.strong())
     ax.set_ylabel(tx("axis_japan_type"), **theme.strong())
     ax.tick_params(length=0)
-    ax.set_xticklabels(ax.get_xticklabels(), rotation=0)
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
-    _wrap_ticklabels(ax, "x", 10 if tx.zh else 12)
+    _fit_columns(ax, len(korea))
     return fig
 
 
-def _wrap_ticklabels(ax, axis: str, width: int) -> None:
-    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
-    texts = ["\n".join(wrap(label.get_text(), width)) for label in labels]
-    if axis == "x":
-        ax.set_xticklabels(texts)
-    else:
-        ax.set_yticklabels(texts)
+def _fit_columns(ax, count: int) -> None:
+    """Column labels of the heat map wrapped to their column's width (never inside
+    parentheses), in smaller type when a single word is wider than its column."""
+    size = matplotlib.rcParams["xtick.labelsize"]
+    size = size if isinstance(size, float | int) else theme.REPORT.tick_size
+    column = 0.95 * theme.REPORT.width * 0.72 / max(count, 1)  # inches: the map takes ~72% of the width
+    longest = max(  # the widest piece no line break may split
+        (theme.display_width(piece) for t in ax.get_xticklabels() for piece in theme.wrap_label(t.get_text(), 1)),
+        default=1,
+    )
+    if longest > theme.columns(column, size):
+        size = max(7.5, size * theme.columns(column, size) / longest)
+    width = theme.columns(column, size)
+    texts = ["\n".join(theme.wrap_label(t.get_text(), width)) for t in ax.get_xticklabels()]
+    ax.set_xticklabels(texts, rotation=0, fontsize=size)
 
 
 def burden_distribution(table: Table, run: RunData, tx: Text) -> Figure:
-    """Japan's burden distribution with the mean, median, VaR and CVaR marked."""
+    """Japan's burden across worlds with the mean, median, VaR and CVaR marked.
+
+    Two notes make the histogram read right: the share of worlds where Japan pays
+    nothing (the bar at zero) and, when the last bar also holds the tail beyond the
+    chart's range, how many worlds it holds and how far the tail reaches.
+    """
+    from model.report.distribution import japan_burden_sample
+
     frame = table.frame
     hist = frame[frame["series"] == "histogram"]
     markers = frame[frame["series"] == "marker"].set_index("code")
@@ -215,9 +241,64 @@ def burden_distribution(table: Table, run: RunData, tx: Text) -> Figure:
     ax.set_xlabel(tx("axis_burden_japan", unit=tx.money_unit, years=years))
     ax.set_ylabel(tx("axis_density"))
     ax.set_xlim(0, float(hist["bin_high"].max()))
+    ax.set_ylim(0, float(hist["share"].max()) * 1.3)  # headroom for the notes
     ax.xaxis.set_major_formatter(thousands())
     clean(ax, "y")
+    sample = japan_burden_sample(run)
+    if sample is not None and len(hist):
+        first = hist.iloc[0]
+        _note_nothing_paid(ax, sample, (first["bin_low"] + first["bin_high"]) / 2, float(first["share"]), tx)
+        _note_tail(ax, sample, hist, tx)
     return fig
+
+
+NOTE = {
+    "fontsize": 9.5,
+    "color": theme.INK,
+    "bbox": {"boxstyle": "round,pad=0.3", "fc": "white", "ec": "none", "alpha": 0.9},
+}
+ARROW = {"arrowstyle": "->", "color": theme.MUTED, "lw": 1.0}
+
+
+def _note_nothing_paid(ax, sample, x: float, height: float, tx: Text) -> None:
+    """The spike at zero explained: the share of worlds where Japan pays nothing."""
+    share = sample.zero_share
+    if share <= 0:
+        return
+    text = "\n".join(theme.wrap_label(tx("note_nothing_paid", share=fmt_pct(100 * share)), 36))
+    ax.annotate(
+        text,
+        xy=(x, height),
+        xytext=(0.012 * ax.get_xlim()[1], 0.97 * ax.get_ylim()[1]),
+        ha="left",
+        va="top",
+        arrowprops=ARROW,
+        **NOTE,
+    )
+
+
+def _note_tail(ax, sample, hist, tx: Text) -> None:
+    """The last bar labelled when it also holds the tail beyond the chart's range."""
+    scale = tx.money_scale
+    top = float(hist["bin_high"].iloc[-1])
+    low = float(hist["bin_low"].iloc[-1])
+    if sample.maximum * scale <= top * (1 + 1e-9):
+        return
+    text = tx(
+        "note_last_bar",
+        low=fmt_money(low),
+        n=tx.count(sample.at_least(low / scale)),
+        max=fmt_money(sample.maximum * scale),
+    )
+    ax.annotate(
+        "\n".join(theme.wrap_label(text, 36)),
+        xy=((low + top) / 2, float(hist["share"].iloc[-1])),
+        xytext=(0.985 * top, 0.97 * ax.get_ylim()[1]),
+        ha="right",
+        va="top",
+        arrowprops=ARROW,
+        **NOTE,
+    )
 
 
 def burden_components(table: Table, run: RunData, tx: Text) -> Figure:
@@ -301,6 +382,7 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
             ("burden", tx("panel_burden"), f"{tx.money_unit}, {tx('years', years=years)}"),
         ]
     handles = {}
+    titles = []
     for ax, (panel, title, xlabel) in zip(axes, panels, strict=True):
         part = frame[frame["panel"] == panel]
         codes = list(dict.fromkeys(part["code"]))
@@ -331,7 +413,7 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
                 )
         labels = list(part.drop_duplicates("code")["label"])
         ax.set_yticks(base, [_short(label, tx) for label in labels])
-        ax.set_title("\n".join(wrap(title, 20 if tx.zh else 24)), loc="left", fontsize=12, **theme.strong())
+        titles.append((ax, ax.set_title(title, loc="left", fontsize=12, **theme.strong())))
         ax.set_xlabel(xlabel)
         top = float(part["value_high"].max())
         ax.set_xlim(0, top * 1.2 if panel == "burden" else min(max(top * 1.18, 10), 118))
@@ -339,6 +421,7 @@ def commitment(table: Table, run: RunData, tx: Text) -> Figure:
             ax.xaxis.set_major_formatter(thousands())
         clean(ax)
     legend_below(fig, list(handles.values()), [tx(k) for k in handles], ncol=len(handles))
+    fit_titles(fig, titles)
     return fig
 
 
@@ -352,12 +435,17 @@ def _short(label: str, tx: Text) -> str:
 
 
 def convergence(table: Table, run: RunData, tx: Text) -> Figure:
-    """Headline estimates against the number of worlds, with 95% bands."""
+    """Headline estimates against the number of worlds, with 95% bands.
+
+    Two probability panels that move together (estimated on the same worlds, their
+    traces nearly parallel) get a note saying so, computed from the trace.
+    """
     frame = table.frame
     codes = list(dict.fromkeys(frame["code"]))
     fig, axes = theme.new_figure(tx("chart_convergence"), ncols=len(codes))
     axes = np.atleast_1d(axes)
     years = format_number(run.horizon)
+    titles = []
     for ax, code in zip(axes, codes, strict=True):
         part = frame[frame["code"] == code].sort_values("worlds")
         money = part["unit"].iloc[0] == tx.money_unit
@@ -366,17 +454,67 @@ def convergence(table: Table, run: RunData, tx: Text) -> Figure:
         (line,) = ax.plot(x, part["value"], color=theme.BLUE, lw=2, marker="o", ms=3.5)
         full = ax.axhline(float(part["full_run"].iloc[0]), color=theme.INK, ls="--", lw=1.3)
         ax.set_xscale("log")
-        ax.set_title(part["label"].iloc[0], loc="left", fontsize=12, **theme.strong())
+        titles.append((ax, ax.set_title(part["label"].iloc[0], loc="left", fontsize=12, **theme.strong())))
         ax.set_xlabel(tx("axis_worlds_log"))
         ax.set_ylabel(tx("axis_burden_japan", unit=tx.money_unit, years=years) if money else tx("axis_probability"))
         if money:
             ax.yaxis.set_major_formatter(thousands())
-        ax.xaxis.set_major_formatter(thousands())
+        ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
+        ax.xaxis.set_major_formatter(compact_counts(tx("count_units")))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         clean(ax, "both")
+    for later, earlier, gap, r in moving_together(frame):
+        _note_moves_with(axes[codes.index(later)], frame, earlier, gap, r, tx)
     legend_below(
         fig,
         [line, band, full],
         [tx("col_estimate"), tx("legend_band"), tx("legend_full_run", worlds=tx.count(run.worlds))],
         ncol=3,
     )
+    fit_titles(fig, titles)
     return fig
+
+
+TOGETHER_CORRELATION = 0.95  # traces this correlated ...
+TOGETHER_SPREAD = 0.5  # ... whose gap varies less than half as much as either series move together
+
+
+def moving_together(frame: pd.DataFrame) -> list[tuple[str, str, float, float]]:
+    """Pairs of probability series in the convergence table that move together.
+
+    Returns ``(later, earlier, gap, correlation)`` for each pair whose traces (same
+    recorded points) correlate at least :data:`TOGETHER_CORRELATION` and whose gap
+    (later minus earlier, percentage points; its mean is returned) ranges over less
+    than :data:`TOGETHER_SPREAD` times the range of either series: the panels then
+    look alike, and the chart says why rather than leave the reader to wonder.
+    """
+    probability = frame[frame["unit"] == "%"]
+    codes = list(dict.fromkeys(probability["code"]))
+    series = {c: probability[probability["code"] == c].sort_values("worlds")["value"].to_numpy(float) for c in codes}
+    out = []
+    for j, later in enumerate(codes):
+        for earlier in codes[:j]:
+            a, b = series[earlier], series[later]
+            if a.size < 3 or a.size != b.size or np.ptp(a) == 0 or np.ptp(b) == 0:
+                continue
+            r = float(np.corrcoef(a, b)[0, 1])
+            gap = b - a
+            if r >= TOGETHER_CORRELATION and np.ptp(gap) < TOGETHER_SPREAD * min(np.ptp(a), np.ptp(b)):
+                out.append((later, earlier, float(np.mean(gap)), r))
+                break
+    return out
+
+
+def _note_moves_with(ax, frame: pd.DataFrame, earlier: str, gap: float, r: float, tx: Text) -> None:
+    label = str(frame[frame["code"] == earlier]["label"].iloc[0])
+    text = tx("note_moves_with", other=label, gap=f"{abs(gap):.1f}", r=f"{r:.2f}")
+    ax.text(
+        0.97,
+        0.04,
+        "\n".join(theme.wrap_label(text, 34)),
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        zorder=5,
+        **{**NOTE, "fontsize": 9.0},
+    )

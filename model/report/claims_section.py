@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from model.outputs import OUTPUTS, PROBABILITY
 from model.report import theme
 from model.report.tables import Table
-from model.report.text import Text, wrap
+from model.report.text import Text
 
 CLAIMS_FILE = "claims.csv"
 RULES_FILE = "selection_rules.csv"
@@ -27,7 +27,7 @@ VERDICT_KEYS = {
     "not distinguishable from zero": "verdict_undecided",
     "mixed": "verdict_mixed",
 }
-VERDICT_COLOURS = {"supported": theme.GREEN, "contradicted": theme.RED, "not distinguishable from zero": theme.MUTED}
+VERDICT_COLOURS = theme.VERDICT_COLOURS
 
 
 def load_claims(run_dir: Path) -> pd.DataFrame | None:
@@ -134,14 +134,14 @@ def claims_chart(table: Table, tx: Text) -> Figure:
     for ax, (unit, part) in zip(axes, panels, strict=True):
         scale = 100.0 if unit == PROBABILITY else tx.money_scale
         y = np.arange(len(part))[::-1]
-        colours = [VERDICT_COLOURS.get(v, theme.MUTED) for v in part["verdict"]]
+        colours = [VERDICT_COLOURS.get(v, theme.GREY) for v in part["verdict"]]
         diff = part["difference"].to_numpy(float) * scale
         low = part["difference_low"].to_numpy(float) * scale
         high = part["difference_high"].to_numpy(float) * scale
         ax.barh(y, diff, color=colours, height=0.6)
         ax.errorbar(diff, y, xerr=[diff - low, high - diff], fmt="none", ecolor=theme.INK, capsize=3, lw=1)
         ax.axvline(0.0, color=theme.INK, linewidth=0.8)
-        ax.set_yticks(y, ["\n".join(wrap(label, 34)) for label in part["label"]], fontsize=8)
+        ax.set_yticks(y, ["\n".join(theme.wrap_label(label, 46)) for label in part["label"]], fontsize=8)
         ax.set_xlabel(tx("claims_axis_pp") if unit == PROBABILITY else tx("claims_axis_money", unit=tx.money_unit))
     return fig
 

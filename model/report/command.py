@@ -28,21 +28,39 @@ def build_command() -> click.Command:
         show_default=True,
         help="Where report directories are written.",
     )
-    def report(run_dirs: tuple[Path, ...], compare: bool, lang: str, reports_dir: Path) -> None:
+    @click.option("--pptx", is_flag=True, help="Also write the briefing deck, briefing.pptx (16:9).")
+    @click.option(
+        "--jobs", type=click.IntRange(min=1), default=None, help="Drawing processes (default: every core, up to 2)."
+    )
+    @click.option("--quiet", is_flag=True, help="No progress bar; print only the report directories.")
+    def report(
+        run_dirs: tuple[Path, ...],
+        compare: bool,
+        lang: str,
+        reports_dir: Path,
+        pptx: bool,
+        jobs: int | None,
+        quiet: bool,
+    ) -> None:
         """Render the report of each RUN_DIR (or, with --compare, one comparison of them all).
 
         Writes reports/<run-id>/ (reports/<run-id>-zh-TW/ with --lang zh-TW), or
-        reports/compare-<hash>/ for a comparison, and prints each report directory.
+        reports/compare-<hash>/ for a comparison, and prints each report directory. Every
+        report holds a one-page brief (brief.html, brief.pdf); --pptx adds briefing.pptx.
         """
-        from model.report import render_comparison, render_run_report
+        from model.report.compare import render_comparison
         from model.report.errors import ReportError
+        from model.report.parallel_render import render_options
+        from model.report.render import render_run_report
 
+        deck = {"pptx": True} if pptx else {}
         try:
-            if compare:
-                click.echo(str(render_comparison(list(run_dirs), reports_dir, lang)))
-            else:
-                for run_dir in run_dirs:
-                    click.echo(str(render_run_report(run_dir, reports_dir, lang)))
+            with render_options(jobs=jobs, progress=False if quiet else None):  # progress on stderr
+                if compare:
+                    click.echo(str(render_comparison(list(run_dirs), reports_dir, lang, **deck)))
+                else:
+                    for run_dir in run_dirs:
+                        click.echo(str(render_run_report(run_dir, reports_dir, lang, **deck)))
         except ReportError as exc:
             fail(str(exc))
 

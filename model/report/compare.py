@@ -71,7 +71,10 @@ def load_runs(run_dirs: Sequence[Path]) -> list[RunData]:
     return runs
 
 
-def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en") -> Path:
+def render_comparison(
+    run_dirs: Sequence[Path], out_root: Path = Path("reports"), lang: str = "en", pptx: bool = False
+) -> Path:
+    from model.report.brief import briefing
     from model.report.render import report_dir_name, write_document
 
     tx = Text(lang)
@@ -84,4 +87,4 @@ def render_comparison(run_dirs: Sequence[Path], out_root: Path = Path("reports")
             run_ids=[r.run_id for r in runs],
         )
         target = Path(out_root) / report_dir_name(comparison_name(runs), lang)
-        return write_document(doc, target, "comparison")
+        return write_document(doc, target, "comparison", briefing(runs), pptx, runs=runs)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from model.constants import COMPONENTS, PROFILES
 from model.report import theme
@@ -129,7 +130,7 @@ def cmp_burden(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
     for i, (code, _label, colour) in enumerate(series):
         rows = frame[frame["code"] == code].set_index("run_label").reindex(order)
         offset = (0.5 - i) * 0.22
-        var = ax.scatter(
+        ax.scatter(
             rows["var95"],
             base + offset,
             marker="D",
@@ -139,7 +140,8 @@ def cmp_burden(table: Table, runs: Sequence[RunData], tx: Text) -> Figure:
             linewidths=1.6,
             zorder=3,
         )
-    handles[tx("legend_var_marker")] = var
+    # the VaR marker's legend entry in neutral ink: it stands for both partners
+    handles[tx("legend_var_marker")] = Line2D([], [], ls="none", marker="D", ms=7, mfc="white", mec=theme.INK, mew=1.6)
     ax.set_xlabel(tx("axis_burden", unit=tx.money_unit, years=years))
     ax.set_xlim(0, float(frame["var95"].max()) * 1.08)
     _label_points(ax, points, fmt_money)

@@ -1,10 +1,11 @@
 """Per-world burdens for the distribution chart, read from the run's files.
 
 The histogram uses the run's ``samples.nc`` when it was kept (``--keep-samples``);
-otherwise the ``burden_sample`` results.nc keeps: the expected total burden of each
-of the run's first worlds (up to 131,072), recorded while the run was computed.
-Either way the values are each world's expected burden (averaged over the selection
-rule's play probabilities where play is mixed). Nothing is re-drawn here.
+otherwise the ``burden_sample`` results.nc keeps: Japan's total burden in each of the
+run's first worlds (up to 131,072), recorded while the run was computed. Either way
+each value is what Japan bears in that world: its burden in the profile played, at
+the world's true values (averaged over the selection rule's play probabilities where
+play is mixed). Nothing is re-drawn here.
 """
 
 from __future__ import annotations
@@ -17,12 +18,33 @@ import xarray as xr
 from model.report.rundata import RunData
 
 MAX_WORLDS = 131_072  # what results.nc keeps: a smooth histogram in well under a second
+NOTHING = 1e-9  # US$ bn: a world where Japan pays at most this pays nothing
 
 
 @dataclass(frozen=True)
 class BurdenSample:
     values: np.ndarray  # US$ bn, one per world
     source: str  # "kept" (samples.nc) or "first" (results.nc's sample of the first worlds)
+
+    @property
+    def size(self) -> int:
+        """Number of worlds in the sample."""
+        return int(self.values.size)
+
+    @property
+    def zero_share(self) -> float:
+        """Share (0..1) of the worlds where Japan pays nothing: it passes the buck and
+        deterrence holds without it, with no PTRL bill (docs/MODEL.md §3.2)."""
+        return float(np.mean(self.values <= NOTHING)) if self.size else 0.0
+
+    @property
+    def maximum(self) -> float:
+        """The largest burden in the sample, US$ bn (0 for an empty sample)."""
+        return float(self.values.max()) if self.size else 0.0
+
+    def at_least(self, bound: float) -> int:
+        """Number of worlds whose burden is at least ``bound`` US$ bn."""
+        return int(np.count_nonzero(self.values >= bound))
 
 
 def japan_burden_sample(run: RunData, max_worlds: int = MAX_WORLDS) -> BurdenSample | None:

@@ -4,7 +4,8 @@ The CJK font comes with the project's own install: the ``noto-cjk-sans-otc`` pac
 (a dependency in pyproject.toml, SIL Open Font License) ships Google's
 ``NotoSansCJK-Regular.ttc``; face 3 of that collection is Noto Sans CJK TC. Debian's
 ``fonts-noto-cjk`` (the same collection under /usr/share/fonts) is used when the
-package is missing. Matplotlib reads the collection directly; for the HTML report a
+package is missing. Matplotlib reads a TrueType copy of the TC face, converted once
+and cached (:mod:`model.report.ttf`), so PDFs embed TrueType fonts; for the HTML report a
 subset of the TC face holding only the characters the page uses is embedded as a
 data URI, so the page renders the same on a machine without any CJK font.
 """
@@ -61,14 +62,20 @@ def font_families(lang: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def register_cjk() -> Path:
-    """Add the CJK collection to matplotlib's font manager (once) and return its path."""
+    """Add the CJK font to matplotlib's font manager (once) and return the collection's path.
+
+    Matplotlib gets the TrueType (glyf) copy of the TC face (:mod:`model.report.ttf`,
+    converted once and cached), so PDFs embed it as TrueType rather than Type 3.
+    """
     from matplotlib import font_manager
+
+    from model.report.ttf import glyf_ttf
 
     path = cjk_font_path()
     if path is None:
         raise ReportError(MISSING)
     if not any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):
-        font_manager.fontManager.addfont(str(path))
+        font_manager.fontManager.addfont(str(glyf_ttf(path, TC_FACE_INDEX)))
     if not any(f.name == CJK_FAMILY for f in font_manager.fontManager.ttflist):
         raise ReportError(f"error: {path}: holds no '{CJK_FAMILY}' face")
     return path

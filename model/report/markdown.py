@@ -48,6 +48,8 @@ def render_markdown(doc: Document) -> str:
         out += [f"### {tx('section_priors')}", "", *_grid(words.inputs), ""]
     for heading, grid in words.extra:
         out += [f"## {heading}", "", *_grid(grid), ""]
+    if words.priors is not None:
+        out += [f"## {tx('section_priors_appendix')}", "", tx("priors_intro"), "", *_grid(words.priors), ""]
     out += [f"## {tx('section_repro')}", ""]
     out += [f"{line}  " for line in words.footer]
     return "\n".join(out).rstrip() + "\n"

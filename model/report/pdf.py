@@ -1,16 +1,27 @@
-"""The PDF report through matplotlib's PdfPages: text pages, then one page per chart.
+"""The PDF report: text pages, then one page per chart with its caption underneath.
 
-There are :data:`TEXT_PAGES` text pages, 16:9 like the charts: (1) title,
-executive summary and notes; (2) key figures and assumptions; (3) inputs, any extra
-tables and the reproducibility footer; a run with the paper's claims tested gets one
-more, first. Each page's type shrinks until its content fits, so the page count is
-:func:`text_page_count` plus the number of charts. No dates are written
-into the file, so the same report renders to the same bytes.
+There are :data:`TEXT_PAGES` text pages: (1) title, executive summary and notes;
+(2) key figures and assumptions; (3) inputs, any extra tables and the reproducibility
+footer; a run with the paper's claims tested gets one more, first (and the priors'
+appendix adds its pages after them). Each page's type shrinks until its content fits,
+so the page count is :func:`text_page_count` plus the number of charts.
+
+Every page is 16:9, :data:`PAGE_WIDTH` x :data:`PAGE_HEIGHT` inches: a chart page holds
+the chart unchanged at the top and, in a band of :data:`CAPTION_BAND` inches below it,
+its caption (wrapped) and the page number ("3 / 12"; localised), which every page
+carries. Fonts are embedded as TrueType (Type 42 / CIDFontType2; the Chinese face is
+the glyf copy of :mod:`model.report.ttf`), so the text is searchable and sharp. Each
+page is drawn on its own (:func:`page_pdf`, :func:`chart_page_pdf`, so the pages can be
+drawn in parallel, :mod:`model.report.parallel_render`) and the one-page PDFs are joined
+in order by :func:`join_pages`. No dates or producer are written into the file, so the
+same report renders to the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from matplotlib.backends.backend_pdf import PdfPages
@@ -18,11 +29,17 @@ from matplotlib.figure import Figure
 
 from model.report import theme
 from model.report.document import Document
+from model.report.priors_section import pdf_pages
 from model.report.summary import Grid
 from model.report.text import _width, wrap
 
 TEXT_PAGES = 3
 MARGIN_IN = 0.45
+CAPTION_BAND = 1.0  # inches below a chart for its caption and the page number
+PAGE_HEIGHT = theme.REPORT.height + CAPTION_BAND
+PAGE_WIDTH = PAGE_HEIGHT * 16 / 9
+CAPTION_SIZE, PAGE_NUMBER_SIZE = 9.0, 7.0
+METADATA = {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
 LINE = 1.38  # line height in units of the font size
 MAX_SIZE, MIN_SIZE = 11.0, 5.5
 
@@ -108,17 +125,17 @@ def _layout_table(grid: Grid, size: float, width_pt: float, y: float, out: list[
 
 def text_page(blocks: list[Block], footer: str = "") -> Figure:
     """A 16:9 page holding ``blocks``, in the largest type (<= 11 pt) that fits."""
-    fig = Figure(figsize=(theme.REPORT.width, theme.REPORT.height))
-    width_pt = (theme.REPORT.width - 2 * MARGIN_IN) * 72
-    height_pt = (theme.REPORT.height - 2 * MARGIN_IN) * 72 - (14 if footer else 0)
+    fig = Figure(figsize=(PAGE_WIDTH, PAGE_HEIGHT))
+    width_pt = (PAGE_WIDTH - 2 * MARGIN_IN) * 72
+    height_pt = (PAGE_HEIGHT - 2 * MARGIN_IN) * 72 - 14  # the footer's (and page number's) line
     size = MAX_SIZE
     while True:
         lines, used = _layout(blocks, size, width_pt)
         if used <= height_pt or size <= MIN_SIZE:
             break
         size -= 0.25
-    to_x = lambda pt: (MARGIN_IN * 72 + pt) / (theme.REPORT.width * 72)  # noqa: E731
-    to_y = lambda pt: 1 - (MARGIN_IN * 72 + pt) / (theme.REPORT.height * 72)  # noqa: E731
+    to_x = lambda pt: (MARGIN_IN * 72 + pt) / (PAGE_WIDTH * 72)  # noqa: E731
+    to_y = lambda pt: 1 - (MARGIN_IN * 72 + pt) / (PAGE_HEIGHT * 72)  # noqa: E731
     for kind, x, y, text, s, weight, colour in lines:
         if kind == "text":
             weight_kw = _weight(weight)
@@ -128,7 +145,7 @@ def text_page(blocks: list[Block], footer: str = "") -> Figure:
     if footer:
         fig.text(
             to_x(0),
-            MARGIN_IN / 2 / theme.REPORT.height,
+            MARGIN_IN / 2 / PAGE_HEIGHT,
             footer,
             fontsize=7,
             color=theme.MUTED,
@@ -183,27 +200,112 @@ def text_pages(doc: Document) -> list[Figure]:
             *[Block("bullet", c) for c in words.claims],
         ]
         pages.insert(0, text_page(claims, short_footer))
+    for appendix in pdf_pages(words.priors, tx):  # "Assumptions: the priors", after the text pages
+        pages.append(text_page([Block(kind, text) for kind, text in appendix], short_footer))
     return pages
 
 
 def text_page_count(doc: Document) -> int:
     """How many text pages :func:`text_pages` makes for ``doc``."""
-    return TEXT_PAGES + (1 if doc.words.claims else 0)
+    return TEXT_PAGES + (1 if doc.words.claims else 0) + len(pdf_pages(doc.words.priors, doc.tx))
+
+
+def page_label(doc: Document, page: int, pages: int) -> str:
+    """The page number as printed at the foot of page ``page`` (1-based) of ``pages``."""
+    return doc.tx("pdf_page", page=page, pages=pages)
+
+
+def add_page_number(fig: Figure, label: str, bottom_in: float | None = None) -> None:
+    """Print ``label`` at the page's bottom right, ``bottom_in`` inches above the figure's
+    lower edge (negative: below it, in a chart page's caption band)."""
+    width, height = fig.get_size_inches()
+    y = (MARGIN_IN / 2 if bottom_in is None else bottom_in) / height
+    right = 1 - MARGIN_IN / width if bottom_in is None else 0.99
+    fig.text(right, y, label, fontsize=PAGE_NUMBER_SIZE, color=theme.MUTED, ha="right", va="center")
+
+
+# OpenType layout tables: a PDF viewer places the glyphs it is given and never shapes,
+# so an embedded font needs none of them; subsetting DejaVu Sans's spends most of a
+# page's time in them.
+LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "morx", "kerx")
+
+
+@contextlib.contextmanager
+def lean_font_subsets() -> Iterator[None]:
+    """While open, fonts embedded in a PDF leave out their OpenType layout tables.
+
+    Matplotlib subsets every TrueType font it embeds with fontTools; this extends
+    fontTools' default list of dropped tables for the duration (and restores it), so
+    the glyphs, their metrics and the text's Unicode mapping are kept as they were.
+    """
+    from fontTools import subset
+
+    saved = subset.Options._drop_tables_default
+    subset.Options._drop_tables_default = saved + [t for t in LAYOUT_TABLES if t not in saved]
+    try:
+        yield
+    finally:
+        subset.Options._drop_tables_default = saved
+
+
+def pages_pdf(pages: list[tuple[Figure, object]]) -> bytes:
+    """``pages`` as one PDF: each a figure and the box (inches) of it to print, or None
+    for the whole figure (:func:`chart_page` gives a chart's box)."""
+    buffer = io.BytesIO()
+    with lean_font_subsets(), PdfPages(buffer, metadata=METADATA) as pdf:
+        for fig, box in pages:
+            if box is None:
+                pdf.savefig(fig)
+            else:
+                pdf.savefig(fig, bbox_inches=box)
+    return buffer.getvalue()
+
+
+def chart_page(fig: Figure, caption: str, label: str):
+    """Put ``caption`` and the page number ``label`` below ``fig``; return the page's box.
+
+    The page (a ``Bbox`` in inches, for ``savefig(bbox_inches=...)``) extends the
+    figure downwards by the caption band and sideways to stay 16:9; the caption,
+    wrapped to the chart's width, shrinks until it fits the band. Lay the figure out
+    first (:func:`model.report.chartfiles.png_bytes` or ``freeze_layout``): the page is saved without
+    re-running the layout, so the chart matches its PNG and SVG.
+    """
+    from matplotlib.transforms import Bbox
+
+    width, height = fig.get_size_inches()
+    page_h = max(height + CAPTION_BAND, width * 9 / 16)
+    page_w = page_h * 16 / 9
+    band, dx = page_h - height, (page_w - width) / 2
+    room = band - 0.38  # inches for the caption: the page number's line stays free
+    size = CAPTION_SIZE
+    while True:
+        lines = wrap(caption, _columns(width * 0.98 * 72, size))
+        if len(lines) * size * 1.3 / 72 <= room or size <= MIN_SIZE:
+            break
+        size -= 0.25
+    fig.text(0.01, -0.1 / height, "\n".join(lines), fontsize=size, color=theme.MUTED, ha="left", va="top",
+             linespacing=1.3)  # fmt: skip
+    add_page_number(fig, label, bottom_in=-(band - MARGIN_IN / 2))
+    for legend in fig.legends:  # a figure legend sits on the figure's edge, not the page's
+        legend.set_bbox_to_anchor((0, 0, 1, 1), transform=fig.transFigure)
+    return Bbox.from_extents(-dx, -band, width + dx, height)
+
+
+def join_pages(parts: list[bytes], title: str) -> bytes:
+    """The one-page (or few-page) PDFs ``parts`` joined in order, titled ``title``."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    writer.metadata = {"/Title": title}
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def render_pdf(doc: Document) -> bytes:
-    """The report as PDF bytes: TEXT_PAGES text pages, then one page per chart."""
-    buffer = io.BytesIO()
-    metadata = {
-        "Title": doc.words.title,
-        "Creator": None,
-        "Producer": None,
-        "CreationDate": None,
-        "ModDate": None,
-    }
-    with PdfPages(buffer, metadata=metadata) as pdf:
-        for page in text_pages(doc):
-            pdf.savefig(page)
-        for chart in doc.charts:
-            pdf.savefig(chart.figure)
-    return buffer.getvalue()
+    """The report as PDF bytes: the text pages, then one page per chart (drawn in this process)."""
+    from model.report.parallel_render import render_document
+
+    return render_document(doc, jobs=1, progress=False).pdf

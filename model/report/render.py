@@ -8,7 +8,8 @@ same run stays in place until the new one is complete).
 Layout of a report directory::
 
     report.html        self-contained page (charts embedded, nothing fetched)
-    report.pdf         text pages, then one page per chart
+    report.pdf         text pages, then one page per chart (caption below it); page numbers
+    report.xlsx        every table as numbers, one sheet each, after an "About" sheet
     summary.md         the words, with links to the charts and tables
     report.json        what was rendered: language, runs, charts, PDF page count
     figures/NN-name.png, figures/NN-name.svg   each chart (300 dpi, 16:9)
@@ -26,11 +27,13 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from model.atomic import atomic_directory
 from model.report import charts, tables, theme
-from model.report.chartfiles import render_chart, write_chart
+from model.report.brief import Briefing, briefing
+from model.report.chartfiles import write_chart
 from model.report.claims_section import claims_chart, claims_table, load_claims
 from model.report.document import Chart, ChartList, Document
 from model.report.errors import ReportError
@@ -61,7 +64,8 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
         out.add("paper-claims", "chart_claims", caption, table, claims_chart(table, tx))
 
     table = tables.game_table(run, tx)
-    caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule)
+    caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule,
+                 cite=tx("citation_short"))  # fmt: skip
     out.add("game-table", "chart_game_table", caption, table, charts.game_table(table, run, tx))
 
     table = tables.eq_sets(run, tx)
@@ -112,6 +116,10 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
         out.add("convergence", "chart_convergence", caption, table, charts.convergence(table, run, tx))
     else:
         _warn(f"warning: {run.path}: results.nc holds no convergence trace (an older run); chart left out")
+
+    from model.report.priors_section import add_prior_charts
+
+    add_prior_charts(out, loaded, tx)  # the appendix: one small-multiple density chart per 8 priors
     return out.charts
 
 
@@ -133,35 +141,67 @@ def _grid_csv(grid: Grid) -> str:
     return buffer.getvalue()
 
 
-def write_document(doc: Document, target: Path, kind: str) -> Path:
-    """Render ``doc`` into ``target`` (replacing an older report atomically)."""
+def write_document(
+    doc: Document,
+    target: Path,
+    kind: str,
+    about: Briefing | None = None,
+    pptx: bool = False,
+    runs: Sequence[RunData] = (),
+) -> Path:
+    """Render ``doc`` into ``target`` (replacing an older report atomically); with ``pptx``
+    also the briefing deck. ``about`` (the runs' scenario, date and claims) feeds the
+    one-page brief and the deck."""
+    from model.report.brief import render_brief_html, render_brief_pdf
     from model.report.html import render_html
     from model.report.markdown import render_markdown
-    from model.report.pdf import render_pdf, text_page_count
+    from model.report.parallel_render import render_document
+    from model.report.pdf import lean_font_subsets, text_page_count
+    from model.report.workbook import write_workbook
 
     encoding = "utf-8-sig" if doc.tx.zh else "utf-8"  # a BOM lets spreadsheets read the Chinese
     with atomic_directory(target) as tmp:
         (tmp / "figures").mkdir()
         (tmp / "tables").mkdir()
-        for chart in doc.charts:
-            text = chart.table.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
-            files = render_chart(chart.figure, chart.name, text)
-            chart.png, chart.svg = files.png, files.svg
-            write_chart(files, tmp / "figures", tmp / "tables", encoding)
-        numbers = doc.words.key_figure_numbers
-        key_figures = _grid_csv(doc.words.key_figures) if numbers is None else numbers.to_csv(index=False)
-        (tmp / "tables" / "key-figures.csv").write_text(key_figures, encoding=encoding)
-        if doc.words.inputs is not None:
-            (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
+        inputs = tables.inputs_table(runs[0], doc.tx) if len(runs) == 1 else None  # the priors, as numbers
+
+        def numbers() -> None:  # the tables and report.xlsx, written while the charts are drawn
+            for chart in doc.charts:
+                text = chart.table.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
+                (tmp / "tables" / f"{chart.name}.csv").write_text(text, encoding=encoding)
+            figures = doc.words.key_figure_numbers
+            key_figures = _grid_csv(doc.words.key_figures) if figures is None else figures.to_csv(index=False)
+            (tmp / "tables" / "key-figures.csv").write_text(key_figures, encoding=encoding)
+            if inputs is not None:
+                text = inputs.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
+                (tmp / "tables" / "inputs.csv").write_text(text, encoding=encoding)
+            elif doc.words.inputs is not None:
+                (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
+            (tmp / "report.xlsx").write_bytes(write_workbook(doc, runs, inputs))  # "About" names the runs
+
+        rendered = render_document(doc, meanwhile=numbers)  # every chart's PNG, SVG and PDF page, on every core
+        for files in rendered.charts:
+            write_chart(files, tmp / "figures")
         (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")
-        (tmp / "report.pdf").write_bytes(render_pdf(doc))
+        (tmp / "report.pdf").write_bytes(rendered.pdf)
         (tmp / "summary.md").write_text(render_markdown(doc), encoding="utf-8")
+        about = about or Briefing("", tuple(doc.run_ids), "")
+        (tmp / "brief.html").write_text(render_brief_html(doc, about), encoding="utf-8")
+        with lean_font_subsets():  # embedded fonts without their (unused) layout tables: faster
+            (tmp / "brief.pdf").write_bytes(render_brief_pdf(doc, about))
+        if pptx:
+            from model.report.deck import render_pptx
+
+            (tmp / "briefing.pptx").write_bytes(render_pptx(doc, about))
         manifest = {
             "kind": kind,
             "lang": doc.lang,
             "runs": doc.run_ids,
             "title": doc.words.title,
             "pdf_pages": text_page_count(doc) + len(doc.charts),
+            "xlsx": "report.xlsx",
+            "brief": {"html": "brief.html", "pdf": "brief.pdf"},
+            **({"pptx": "briefing.pptx"} if pptx else {}),
             "charts": [
                 {
                     "name": c.name,
@@ -177,12 +217,13 @@ def write_document(doc: Document, target: Path, kind: str) -> Path:
     return target
 
 
-def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en") -> Path:
+def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en", pptx: bool = False) -> Path:
     tx = Text(lang)
     run = load_run(run_dir)
     with theme.theme(lang):
         doc = build_run_document(run, tx)
-        return write_document(doc, Path(out_root) / report_dir_name(run.run_id, lang), "run")
+        target = Path(out_root) / report_dir_name(run.run_id, lang)
+        return write_document(doc, target, "run", briefing([run]), pptx, runs=[run])
 
 
 __all__ = [

@@ -53,6 +53,7 @@ class Words:
     claims_intro: str = ""
     claims: list[str] = field(default_factory=list)
     key_figure_numbers: pd.DataFrame | None = None  # the key figures as numbers, for tables/key-figures.csv
+    priors: Grid | None = None  # the appendix "Assumptions: the priors" (model/report/priors_section.py)
 
 
 def _inline(tx: Text, label: str) -> str:
@@ -317,7 +318,12 @@ def footer(run: RunData, tx: Text) -> list[str]:
     if commit:
         lines.append(tx("repro_commit", commit=str(commit)[:12]))
     lines.append(tx("repro_rerun", config=f"{run.path}/config.toml"))
-    return lines
+    return lines + reading_lines(tx)
+
+
+def reading_lines(tx: Text) -> list[str]:
+    """The footer's citation of the source paper and the pointer to the primer."""
+    return [tx("cite_line", citation=tx("citation")), tx("primer_line")]
 
 
 def notes(tx: Text) -> list[str]:
@@ -333,6 +339,8 @@ def load_priors(run: RunData):
 
 
 def run_words(run: RunData, tx: Text, loaded: Any | None) -> Words:
+    from model.report.priors_section import priors_grid  # it builds on this module's Grid
+
     claims = load_claims(run.path)
     rules = rules_grid(run.path, tx)
     return Words(
@@ -344,9 +352,12 @@ def run_words(run: RunData, tx: Text, loaded: Any | None) -> Words:
         key_figure_numbers=key_figure_numbers(run, tx),
         assumptions=assumptions(run, tx, loaded),
         inputs=inputs(run, tx, loaded),
+        priors=priors_grid(loaded, tx),
         extra=[] if rules is None else [(tx("section_rules"), Grid(*rules))],
         footer=footer(run, tx),
-        claims_intro="" if claims is None else tx("claims_intro", worlds=tx.count(int(claims["worlds"].iloc[0]))),
+        claims_intro=""
+        if claims is None
+        else tx("claims_intro", worlds=tx.count(int(claims["worlds"].iloc[0])), citation=tx("citation")),
         claims=[] if claims is None else claim_sentences(claims, tx),
     )
 
@@ -570,6 +581,7 @@ def comparison_words(runs: Sequence[RunData], tx: Text) -> Words:
     footer_lines = []
     for run in runs:
         footer_lines.extend(footer(run, tx)[:1])
+    footer_lines += reading_lines(tx)
     return Words(
         title=tx("compare_title"),
         subtitle=tx("subtitle_compare", runs=len(runs)),

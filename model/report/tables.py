@@ -490,3 +490,46 @@ def cmp_commitment(runs: Sequence[RunData], tx: Text) -> Table:
             b.estimate(row, "value", tx("axis_probability"), *run.ds.offshore.pair(variable, **index), 100, "%")
             b.rows.append(row)
     return b.table()
+
+
+# -- the run's inputs -----------------------------------------------------------------
+
+
+def inputs_table(run: RunData, tx: Text) -> Table | None:
+    """Every uncertain input of the run's priors: its 10th, 50th and 90th percentiles.
+
+    The numbers behind the report's inputs table (which prints them rounded, the
+    range as text), in display units: money in the report's unit, everything else in
+    the prior's own unit, named in the ``unit`` column (it differs from row to row).
+    None when the run's config no longer validates or has no uncertain input.
+    """
+    from model.report.summary import MONEY_UNITS, load_priors
+
+    loaded = load_priors(run)
+    if loaded is None:
+        return None
+    b = _Builder.coded(tx)
+    b.header("p10", tx("t_p10"))
+    b.header("p50", tx("t_p50"))
+    b.header("p90", tx("t_p90"))
+    b.header("unit", tx("t_unit"))
+    for key, prior in loaded.priors().items():
+        if prior.is_fixed:
+            continue
+        try:
+            p10, p50, p90 = (float(v) for v in prior.ppf(np.array([0.1, 0.5, 0.9])))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        unit = getattr(prior, "unit", None) or ""
+        scale = tx.money_scale if unit in MONEY_UNITS else 1.0
+        b.rows.append(
+            {
+                "code": key,
+                "label": tx.parameter(key),
+                "p10": p10 * scale,
+                "p50": p50 * scale,
+                "p90": p90 * scale,
+                "unit": tx.unit(unit),
+            }
+        )
+    return b.table() if b.rows else None

@@ -2,10 +2,12 @@
 
 Seaborn's colour-blind-safe palette, 16:9 figures, readable type. Colours are fixed
 by meaning so a reader learns them once: Japan is always blue, Korea orange and the
-US purple; each profile, outcome, burden component, equilibrium set and US regime
-keeps its colour in every chart of every report and study page, whatever else the
-chart shows (:func:`series_colours`). Heat maps use a single-hue ramp of the same
-blue. Rendering is deterministic and offline: Agg canvases (no pyplot state), a
+US purple (so is the outcome "the US intervenes"); each profile, outcome, burden
+component, equilibrium set, US regime and claim verdict keeps its colour in every
+chart of every report and study page, whatever else the chart shows
+(:func:`series_colours`). Heat maps use a single-hue ramp of the same blue. Labels
+wrap by display width (a CJK character is two columns) and never inside parentheses
+(:func:`wrap_label`). Rendering is deterministic and offline: Agg canvases (no pyplot state), a
 fixed SVG hash salt and no dates in the file metadata (:mod:`model.report.chartfiles`).
 
 Seaborn's role. Seaborn supplies the look (``axes_style``, ``plotting_context``), the
@@ -26,7 +28,8 @@ seaborn equivalent.
 from __future__ import annotations
 
 import contextlib
-import textwrap
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,7 +49,7 @@ BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, YELLOW, SKY = PALETTE
 
 COUNTRY_COLOURS = {"japan": BLUE, "korea": ORANGE, "us": PURPLE}
 PROFILE_COLOURS = {"BB": GREEN, "BP": BLUE, "PB": ORANGE, "PP": RED}
-OUTCOME_COLOURS = {"holds": GREEN, "us": BLUE, "collapse": RED}
+OUTCOME_COLOURS = {"holds": GREEN, "us": PURPLE, "collapse": RED}  # the US steps in: the US's purple
 COMPONENT_COLOURS = {
     "defence": BLUE,
     "retaliation": BROWN,
@@ -55,6 +58,7 @@ COMPONENT_COLOURS = {
     "collapse": RED,
 }
 VARIANT_COLOURS = {"simultaneous": GREY, "commit": BLUE, "leader": GREEN}
+VERDICT_COLOURS = {"supported": GREEN, "contradicted": RED, "not distinguishable from zero": GREY, "mixed": GREY}
 REGIME_COLOURS = {
     "integrated_deterrence": BLUE,
     "offshore_balancing": ORANGE,
@@ -69,6 +73,7 @@ MUTED = "#555555"
 DPI = 300
 SCREEN_DPI = 110  # the HTML page shows the 300-dpi PNG scaled to this width
 SVG_SALT = "offshore"
+SUBTITLE_LINE = 0.06  # figure height given up to each subtitle line after the first
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class Look:
     heading_size: float  # the figure's title
     subtitle_size: float
     subtitle_y: float  # top of the subtitle, in figure coordinates
-    subtitle_wrap: int  # characters per subtitle line
+    subtitle_wrap: int  # display columns per subtitle line at most (a CJK character is two)
 
 
 REPORT = Look(10.24, 5.76, 1.05, 13, 11.5, 10.5, 10, 16, 11, 0.925, 140)  # 3072 x 1728 px at 300 dpi
@@ -161,9 +166,9 @@ def rc(lang: str = "en", look: Look = REPORT) -> dict:
             "savefig.dpi": DPI,
             "svg.hashsalt": SVG_SALT,
             "svg.fonttype": "none",  # live text: titles and labels stay editable in slide software
-            # Type 3 holds the CFF outlines of the OpenType CJK font correctly (Type 42 would
-            # mislabel them); the text stays extractable.
-            "pdf.fonttype": 3,
+            # embedded TrueType (Type 42 / CIDFontType2); the CJK face is a glyf copy of the
+            # OpenType/CFF one (model/report/ttf.py), which Type 42 could not hold
+            "pdf.fonttype": 42,
             "axes.unicode_minus": True,
             "text.parse_math": False,  # "US$" twice in a label must not start mathtext
             "grid.color": "#e3e3e3",
@@ -209,6 +214,52 @@ def heading(fig: Figure, title: str, subtitle: str | None = None, look: Look = R
     if subtitle:
         # constrained layout reserves room for the suptitle only; the subtitle sits just
         # below it as a figure text and the axes get a little headroom.
-        lines = textwrap.wrap(subtitle, look.subtitle_wrap)
-        fig.get_layout_engine().set(rect=(0, 0, 1, 0.955 - 0.028 * (len(lines) - 1)))
+        lines = wrap_label(subtitle, min(look.subtitle_wrap, columns(look.width * 0.97, look.subtitle_size)))
+        fig.get_layout_engine().set(rect=(0, 0, 1, 0.955 - SUBTITLE_LINE * (len(lines) - 1)))
         fig.text(0.01, look.subtitle_y, "\n".join(lines), ha="left", va="top", fontsize=look.subtitle_size, color=MUTED)
+
+
+# -- wrapping labels -------------------------------------------------------------------
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff"
+_WIDE_PUNCT = "\u3000-\u303f\uff00-\uffef"
+_GROUP = r"\([^()\n]*\)|（[^（）\n]*）"
+_TOKEN = re.compile(rf"(?:[^\s{_WIDE}{_WIDE_PUNCT}(]|{_GROUP})+|{_GROUP}|[{_WIDE_PUNCT}]|[{_WIDE}]|\s+|.")
+_CLOSING = set("，。、；：！？）」』〉》】")
+EM_PER_COLUMN = 0.6  # a generous average width of one display column, in ems
+SHORT_START = 4  # columns: a line this short ("3. ", "a ") keeps the next word rather than end alone
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes: a CJK (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def columns(inches: float, points: float) -> int:
+    """Display columns of ``points``-sized type that fit in ``inches`` (a safe estimate)."""
+    return max(int(inches * 72 / (points * EM_PER_COLUMN)), 8)
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to ``width`` display columns, never inside parentheses.
+
+    Latin words break at spaces; CJK characters may break anywhere except before
+    closing punctuation; a parenthesised group, ``(P, P)`` or ``（同時賽局）``, stays
+    on one line with the word it is attached to, even when that line runs longer, and
+    a very short start ("3. ") keeps the word after it. Existing line breaks are kept.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for token in _TOKEN.findall(paragraph):
+            if token.isspace():
+                if line:
+                    line, used = line + " ", used + 1
+                continue
+            size = display_width(token)
+            if used + size > width and used > SHORT_START and token[0] not in _CLOSING:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            line, used = line + token, used + size
+        lines.append(line.rstrip())
+    return lines

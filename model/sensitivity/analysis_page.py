@@ -1,4 +1,8 @@
-"""The page of a sensitivity study: the inputs, then one section per method with its chart and table."""
+"""The page of a sensitivity study: the inputs, then one section per method with its chart and table.
+
+Written in English or Traditional Chinese (``lang``, default :func:`~model.sensitivity.page.page_language`);
+every word from the locales (:class:`~model.sensitivity.words.StudyWords`).
+"""
 
 from __future__ import annotations
 
@@ -9,42 +13,32 @@ import numpy as np
 import pandas as pd
 
 from model.config import LoadedConfig
-from model.labels import key_label
-from model.sensitivity.analysis import PRIM_QUESTIONS, PRIM_TARGETS, SensitivityResults
+from model.sensitivity.analysis import SensitivityResults
+from model.sensitivity.analysis_text import (
+    describe_prim,
+    describe_rank,
+    describe_regime,
+    describe_sobol,
+    describe_tornado,
+    summary,
+)
 from model.sensitivity.charts import ChartWriter
 from model.sensitivity.input_charts import rank_chart, sobol_chart, tornado_chart
 from model.sensitivity.map_charts import prim_chart, regime_chart
-from model.sensitivity.page import Section, Table, write_page
+from model.sensitivity.page import Section, Table, page_language, write_page
 from model.sensitivity.study import Study
+from model.sensitivity.words import StudyWords
 from model.simulation import package_versions
 
 
-def write_analysis_page(
-    directory: Path, run_name: str, results: SensitivityResults, study: Study, loaded: LoadedConfig, text: str
-) -> None:
-    """Charts, tables, ``summary.md`` and ``study.html`` of a sensitivity study, into ``directory``."""
-    priors = loaded.priors()
-    writer = ChartWriter()
-    cfg = loaded.config
-    model = results.model
-    correlated = cfg.sampling.correlation is not None
-    meta = [
-        f"study: {study.name} ({study.source})",
-        f"run directory: {run_name}",
-        f"config: {study.base or 'configs/baseline.toml'} (hash {loaded.hash}); overrides: "
-        f"{', '.join(study.overrides) or 'none'}",
-        f"US regime {cfg.policy.us_regime}; financing {cfg.policy.financing}; selection rule {cfg.game.selection}; "
-        f"seed {cfg.sampling.seed}",
-        f"{model.dimension} uncertain inputs; offshore {package_versions()['offshore']}, created "
-        f"{datetime.now(UTC).isoformat(timespec='seconds')}",
-    ]
-    inputs_table = pd.DataFrame(
+def _inputs_table(model, priors, w: StudyWords) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {
                 "input": k,
-                "name": key_label(k, priors)[0],
-                "unit": key_label(k, priors)[1] or "",
-                "prior": priors[k].dist,
+                "name": w.name(k, priors),
+                "unit": w.unit(k, priors),
+                "prior": w.tx.get(f"study_dist_{priors[k].dist}", priors[k].dist),
                 "p10": float(priors[k].ppf(np.array(0.1))),
                 "median": float(priors[k].ppf(np.array(0.5))),
                 "p90": float(priors[k].ppf(np.array(0.9))),
@@ -52,121 +46,122 @@ def write_analysis_page(
             for k in model.inputs
         ]
     )
+
+
+def write_analysis_page(
+    directory: Path,
+    run_name: str,
+    results: SensitivityResults,
+    study: Study,
+    loaded: LoadedConfig,
+    text: str,
+    lang: str | None = None,
+) -> Path:
+    """Charts, tables, Markdown and HTML page of a sensitivity study in ``lang``, into ``directory``; returns the
+    page's path. ``text`` is the English plain-text summary (other languages write their own)."""
+    w = StudyWords(lang or page_language())
+    priors = loaded.priors()
+    writer = ChartWriter(w.lang)
+    cfg = loaded.config
+    model = results.model
+    correlated = cfg.sampling.correlation is not None
+    meta = [
+        w("meta_study", name=study.name, source=study.source),
+        w("meta_run_directory", name=run_name),
+        w(
+            "meta_config",
+            config=study.base or "configs/baseline.toml",
+            hash=loaded.hash,
+            overrides=", ".join(study.overrides) or w("none"),
+        ),
+        w(
+            "meta_policy",
+            regime=w.tx.regime(cfg.policy.us_regime),
+            financing=w.value("policy.financing", cfg.policy.financing),
+            rule=w.tx.selection(cfg.game.selection),
+            seed=cfg.sampling.seed,
+        ),
+        w(
+            "meta_inputs",
+            inputs=model.dimension,
+            version=package_versions()["offshore"],
+            created=datetime.now(UTC).isoformat("T", "seconds"),
+        ),
+    ]
+    inputs_table = _inputs_table(model, priors, w)
+    if w.zh:
+        inputs_table = inputs_table.drop(columns="name")  # the input column shows the name
+    description = [w("user_description", text=study.description)] if study.description else []
     sections = [
         Section(
-            "What was analysed",
-            [
-                "The model is treated as a function of its uncertain inputs, one world at a time: each world's 2x2 "
-                "game is solved "
-                "exactly and played under the selection rule, giving Japan's expected burden, P(collapse) and "
-                "whether Japan balances "
-                "alone in that world. Fixed priors keep their values.",
-                (
-                    "The config correlates some inputs. Tornado and Sobol' indices ignore the correlation (inputs "
-                    "move or are drawn "
-                    "independently; Sobol' indices are not defined uniquely for dependent inputs); rank "
-                    "correlations, PRIM and regime "
-                    "maps use the worlds as a run draws them."
-                    if correlated
-                    else "The inputs are independent in this config, as the Sobol' decomposition requires."
-                ),
-            ],
-            tables=[Table("inputs", "Uncertain inputs and their priors", inputs_table)],
-            code=text,
+            w("section_analysed"),
+            [*description, w("analysed_note"), w("correlated_note" if correlated else "independent_note")],
+            tables=[Table("inputs", w("table_inputs"), inputs_table)],
+            code=text if not w.zh else summary(results, w, priors),
         )
     ]
     parts = results.parts
     if "tornado" in parts:
         r = parts["tornado"]
+        lo, hi = (f"p{v * 100:g}" for v in r.levels)
         sections.append(
             Section(
-                "Tornado (one at a time)",
-                [
-                    f"Each input is moved from its p{r.levels[0] * 100:g} to its p{r.levels[1] * 100:g} with every "
-                    "other input at its "
-                    "median; the world is then deterministic, so the numbers carry no Monte Carlo error. Inputs are "
-                    "sorted by the swing "
-                    "of Japan's expected burden (the range over the low end, the median and the high end).",
-                    r.describe(8),
-                ],
+                w("section_tornado"),
+                [w("tornado_note", low=lo, high=hi), describe_tornado(r, w, priors)],
                 [tornado_chart(r, priors, writer)],
-                [Table("tornado", "Tornado", r.to_frame())],
+                [Table("tornado", w("table_tornado"), r.to_frame())],
             )
         )
     if "sobol" in parts:
         r = parts["sobol"]
         sections.append(
             Section(
-                "Sobol' indices (variance-based)",
+                w("section_sobol"),
                 [
-                    f"First- and total-order indices from n = {r.n:,} base worlds ({r.evaluations:,} model "
-                    "evaluations, scrambled "
-                    f"Sobol' design, seed {r.seed}), with {r.confidence:.0%} percentile bootstrap intervals "
-                    f"({r.resamples} resamples). "
-                    "The first-order index is the share of the output's variance the input explains alone; the "
-                    "total-order index adds "
-                    "every interaction it takes part in. Inputs with a total index near 0 can be fixed without "
-                    "changing the result.",
-                    r.describe(),
+                    w(
+                        "sobol_note",
+                        n=f"{r.n:,}",
+                        evaluations=f"{r.evaluations:,}",
+                        seed=r.seed,
+                        confidence=f"{r.confidence:.0%}",
+                        resamples=r.resamples,
+                    ),
+                    describe_sobol(r, w, priors),
                 ],
                 [sobol_chart(r, priors, writer)],
-                [Table("sobol", "Sobol' indices", r.to_frame(), 30)],
+                [Table("sobol", w("table_sobol"), r.to_frame(), 30)],
             )
         )
     if "rank" in parts:
         r = parts["rank"]
         sections.append(
             Section(
-                "Rank correlations",
-                [
-                    f"Spearman and partial rank correlation coefficients over {r.n:,} worlds drawn as in a run (seed "
-                    f"{cfg.sampling.seed}).",
-                    r.describe(),
-                ],
+                w("section_rank"),
+                [w("rank_note", n=f"{r.n:,}", seed=cfg.sampling.seed), describe_rank(r, w, priors)],
                 [rank_chart(r, priors, writer)],
-                [Table("rank_correlations", "Rank correlations", r.to_frame(), 30)],
+                [Table("rank_correlations", w("table_rank"), r.to_frame(), 30)],
             )
         )
     if "prim" in parts:
         charts_, tables, texts = [], [], []
         for target, r in parts["prim"].items():
-            label = PRIM_TARGETS[target]
-            texts.append(r.describe(label))
-            charts_.append(prim_chart(r, label, PRIM_QUESTIONS[target], priors, writer))
-            tables.append(Table(f"prim_{target}_boxes", f"PRIM boxes: {label.lower()}", r.boxes_frame()))
+            label = w.output_label(target)
+            label = label if w.zh else label.lower()
+            texts.append(describe_prim(r, w, priors))
+            charts_.append(prim_chart(r, priors, writer))
+            tables.append(Table(f"prim_{target}_boxes", w("table_prim_boxes", target=label), r.boxes_frame()))
             tables.append(
-                Table(
-                    f"prim_{target}_trajectory",
-                    f"PRIM peeling trajectory: {label.lower()}",
-                    r.trajectory_frame(),
-                    12,
-                )
+                Table(f"prim_{target}_trajectory", w("table_prim_trajectory", target=label), r.trajectory_frame(), 12)
             )
-        sections.append(
-            Section(
-                "Scenario discovery (PRIM)",
-                [
-                    "Which combinations of inputs most often lead to collapse, or to Japan balancing alone? PRIM "
-                    "(Friedman & Fisher "
-                    "1999) peels the input space down to boxes where the outcome is concentrated. Coverage is the "
-                    "share of all the "
-                    "outcome's worlds inside a box, density the share of the box's worlds with the outcome. 'density "
-                    "without this "
-                    "bound' in the table shows how much each limit matters.",
-                    *texts,
-                ],
-                charts_,
-                tables,
-            )
-        )
+        sections.append(Section(w("section_prim"), [w("prim_note"), *texts], charts_, tables))
     if "regime" in parts:
         r = parts["regime"]
         sections.append(
             Section(
-                "Regime map",
-                [r.describe()],
+                w("section_regime"),
+                [describe_regime(r, w, priors)],
                 [regime_chart(r, priors, writer)],
-                [Table("regime_map", "Regime map cells", r.to_frame(), 25)],
+                [Table("regime_map", w("table_regime"), r.to_frame(), 25)],
             )
         )
-    write_page(directory, f"Sensitivity study: {study.name}", meta, sections)
+    return write_page(directory, w("title_sensitivity", name=study.name), meta, sections, w, priors)

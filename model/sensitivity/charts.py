@@ -2,7 +2,9 @@
 
 Figures take the shared look of :mod:`model.report.theme` at the denser study sizes
 (:data:`~model.report.theme.STUDY`): one palette with fixed colours per profile,
-component, equilibrium set and US regime, every axis stating its unit. A figure is
+component, equilibrium set and US regime, every axis stating its unit, and the page's
+language (Noto Sans CJK TC for Traditional Chinese; words from
+:class:`~model.sensitivity.words.StudyWords`). A figure is
 rendered (PNG at 300 dpi and SVG, :mod:`model.report.chartfiles`) when it is saved;
 the study page writes the files. The charts themselves: :mod:`.sweep_charts`,
 :mod:`.input_charts` (tornado, Sobol', rank correlations) and :mod:`.map_charts`
@@ -18,17 +20,15 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from model.labels import key_label
 from model.report import theme as look
 from model.report.chartfiles import ChartFiles, render_chart
-
-USD = "USD bn over the horizon"
+from model.sensitivity.words import StudyWords
 
 
 @contextlib.contextmanager
-def theme() -> Iterator[None]:
-    """The shared look at study sizes."""
-    with look.theme("en", look.STUDY):
+def theme(lang: str = "en") -> Iterator[None]:
+    """The shared look at study sizes, with the fonts of ``lang``."""
+    with look.theme(lang, look.STUDY):
         yield
 
 
@@ -43,16 +43,23 @@ class Chart:
 
 
 class ChartWriter:
-    """Makes study figures and renders each one as it is saved, keeping the charts in order."""
+    """Makes study figures in one language and renders each one as it is saved, keeping the charts in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         self.charts: list[Chart] = []
+        self.words = StudyWords(lang)
+        self.lang = lang
+
+    def theme(self) -> contextlib.AbstractContextManager[None]:
+        """The study look in this writer's language (wrap the drawing of a figure in it)."""
+        return theme(self.lang)
 
     def figure(self, title: str, subtitle: str | None = None, **subplots) -> tuple[Figure, Any]:
+        """A 16:9 study figure with its title and subtitle (wrapped by display width: a CJK character is two)."""
         return look.new_figure(title, subtitle, look.STUDY, **subplots)
 
     def save(self, fig: Figure, name: str, title: str, caption: str) -> Chart:
-        with theme():
+        with self.theme():
             chart = Chart(name, title, caption, render_chart(fig, name))
         self.charts.append(chart)
         return chart
@@ -65,8 +72,3 @@ def _slug(text: str) -> str:
 def key_slug(key: str) -> str:
     """A file-name part for a config key: ``japan_balancing_cost``, ``ptrl_share_japan``."""
     return _slug(key.removeprefix("game.structural.").removeprefix("policy."))
-
-
-def input_label(key: str, priors) -> str:
-    """The readable name of an uncertain input."""
-    return key_label(key, priors)[0]

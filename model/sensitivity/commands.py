@@ -14,6 +14,7 @@ import click
 
 from model.cli_support import bad_input_fails, execution_from_options, fail, interrupted
 from model.execution import BACKENDS
+from model.report.text import LANGS
 
 METHOD_CHOICES = ("tornado", "sobol", "rank", "prim", "regime", "all")
 
@@ -51,6 +52,13 @@ def _common(func):
             is_flag=True,
             help="Write results.nc and the manifest only (no charts, tables or page).",
         ),
+        click.option(
+            "--lang",
+            type=click.Choice(LANGS),
+            default="en",
+            show_default=True,
+            help="Language of the study page (zh-TW: study-zh-TW.html, summary-zh-TW.md, charts-zh-TW/).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -80,12 +88,19 @@ def sweep_command() -> click.Command:
         type=click.Path(path_type=Path),
         help="Finish an interrupted sweep directory.",
     )
+    @click.option(
+        "--page",
+        "page_dir",
+        type=click.Path(path_type=Path),
+        help="Render the page of a finished sweep directory again (in --lang) from its saved results; runs nothing.",
+    )
     @_common
     def sweep(
         config,
         grids,
         samples,
         resume_dir,
+        page_dir,
         overrides,
         seed,
         jobs,
@@ -94,6 +109,7 @@ def sweep_command() -> click.Command:
         runs_dir,
         quiet,
         no_charts,
+        lang,
     ):
         """Run CONFIG (a run config or a study file, default the baseline) at every grid point.
 
@@ -102,12 +118,16 @@ def sweep_command() -> click.Command:
         charts, CSV tables, summary.md and a self-contained study.html.
         """
         from model.runner import RunInterrupted
+        from model.sensitivity.page import study_language
         from model.sensitivity.studies import resume_sweep, start_sweep
         from model.sensitivity.study import check_grid, load, merge_grid, parse_grid_option
 
+        if page_dir is not None:
+            _render_page(page_dir, lang, config or grids or samples or resume_dir or seed is not None or overrides)
+            return
         execution = execution_from_options(jobs, backend, scheduler, quiet)
         try:
-            with bad_input_fails():
+            with bad_input_fails(), study_language(lang):
                 if resume_dir is not None:
                     if config or grids or samples or seed is not None or overrides:
                         fail("error: --resume takes the sweep directory only (its study is fixed)")
@@ -124,9 +144,20 @@ def sweep_command() -> click.Command:
                     result = start_sweep(study, execution, runs_dir, charts=not no_charts)
         except RunInterrupted as exc:
             interrupted(f"interrupted: {exc.saved} grid points saved; resume with: offshore sweep --resume {exc.path}")
-        _print_study(result, quiet, no_charts)
+        _print_study(result, quiet, no_charts, lang)
 
     return sweep
+
+
+def _render_page(page_dir: Path, lang: str, extra) -> None:
+    """``offshore sweep --page DIR [--lang L]``: the page of a finished sweep, rendered again."""
+    from model.sensitivity.sweep_page import render_sweep_page
+
+    with bad_input_fails():
+        if extra:
+            fail("error: --page takes the sweep directory and --lang only (it runs nothing)")
+        path = render_sweep_page(page_dir, lang)
+    click.echo(str(path))
 
 
 def sensitivity_command() -> click.Command:
@@ -191,6 +222,7 @@ def sensitivity_command() -> click.Command:
         runs_dir,
         quiet,
         no_charts,
+        lang,
     ):
         """What moves the result of CONFIG (a run config or a study file), and by how much.
 
@@ -201,11 +233,12 @@ def sensitivity_command() -> click.Command:
         balancing alone. regime: a map over two inputs (--regime-x, --regime-y).
         """
         from model.sensitivity.options import options_from
+        from model.sensitivity.page import study_language
         from model.sensitivity.studies import start_sensitivity
         from model.sensitivity.study import load
 
         execution = execution_from_options(jobs, backend, scheduler, quiet)
-        with bad_input_fails():
+        with bad_input_fails(), study_language(lang):
             study = load(config, overrides)
             if study.axes:
                 fail(f"error: {study.source}: grid: a sensitivity study takes no [grid] (run it with offshore sweep)")
@@ -224,15 +257,17 @@ def sensitivity_command() -> click.Command:
                 regime_samples=regime_samples,
             )
             result = start_sensitivity(study, options, execution, runs_dir, charts=not no_charts, loaded=loaded)
-        _print_study(result, quiet, no_charts)
+        _print_study(result, quiet, no_charts, lang)
 
     return sensitivity
 
 
-def _print_study(result, quiet: bool, no_charts: bool) -> None:
+def _print_study(result, quiet: bool, no_charts: bool, lang: str = "en") -> None:
     """The summary and page of a finished study (unless quiet), then its directory."""
+    from model.sensitivity.words import PAGE_FILES
+
     if not quiet:
         click.echo(result.summary)
         if not no_charts:
-            click.echo(f"page: {result.path / 'study.html'}")
+            click.echo(f"page: {result.path / PAGE_FILES[lang][0]}")
     click.echo(str(result.path))

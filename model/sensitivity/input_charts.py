@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from model.labels import format_value, key_label
+from model.labels import format_value, unit_label
 from model.outputs import output
 from model.report.theme import BLUE, ORANGE, SKY
-from model.sensitivity.charts import USD, Chart, ChartWriter, input_label, theme
+from model.sensitivity.charts import Chart, ChartWriter
 
 
 def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
@@ -22,35 +22,35 @@ def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
     k = max(1, min(top, int(np.count_nonzero(swing > 0)) or 1))
     base = result.base["japan_burden"]
     show_collapse = np.any(result.swing("p_collapse")[:k] > 0)
-    with theme():
+    w = writer.words
+    with writer.theme():
         layout = {"ncols": 2, "width_ratios": [3, 1]} if show_collapse else {}
         fig, panels = writer.figure(
-            "Tornado: what moves Japan's expected burden",
-            f"Each input fixed at its {lo_pct} or {hi_pct}, every other input keeping its prior "
-            f"({result.worlds:,} worlds, common random numbers; bars ±1.96 se)",
+            w("chart_tornado"),
+            w("chart_tornado_sub", low=lo_pct, high=hi_pct, worlds=f"{result.worlds:,}"),
             **layout,
         )
         ax = panels[0] if show_collapse else panels
         y = np.arange(k)[::-1]
         labels = []
         for i in range(k):
-            unit = key_label(result.inputs[i], priors)[1] or ""
+            unit = w.unit(result.inputs[i], priors)
             labels.append(
-                f"{input_label(result.inputs[i], priors)}\n{format_value(result.values[0, i])} – "
+                f"{w.name(result.inputs[i], priors)}\n{format_value(result.values[0, i])} – "
                 f"{format_value(result.values[2, i])} {unit}"
             )
             for end, colour, height, name in (("low", SKY, 0.7, lo_pct), ("high", ORANGE, 0.38, hi_pct)):
                 value = getattr(result, end)["japan_burden"][i]
                 se = getattr(result, f"{end}_se")["japan_burden"][i]
                 ax.barh(y[i], value - base, left=base, color=colour, height=height,
-                        label=f"input at its {name}" if i == 0 else None)  # fmt: skip
+                        label=w("legend_input_at", level=name) if i == 0 else None)  # fmt: skip
                 ax.errorbar(value, y[i], xerr=1.96 * se, fmt="none", ecolor="#333333", capsize=2, lw=0.8)
         ax.axvline(base, color="#333333", linewidth=1)
         ax.set_yticks(y, labels, fontsize=8)
-        ax.set_xlabel(f"Japan's expected burden [{USD}]")
-        ax.set_ylabel("uncertain input [its p10 – p90 range, unit]")
+        ax.set_xlabel(w("axis_japan_burden", unit=w.usd))
+        ax.set_ylabel(w("axis_tornado_inputs", low=lo_pct, high=hi_pct))
         ax.legend(loc="lower right")
-        ax.set_title(f"over the priors: {base:,.0f} USD bn", fontsize=10)
+        ax.set_title(w("tornado_base", value=f"{base:,.0f}", unit=w.usd), fontsize=10)
         if show_collapse:
             pc = panels[1]
             pc.scatter(result.low["p_collapse"][:k], y, color=SKY, marker="o", s=40, label=lo_pct, zorder=3)
@@ -58,16 +58,11 @@ def tornado_chart(result, priors, writer: ChartWriter, top: int = 15) -> Chart:
             pc.axvline(result.base["p_collapse"], color="#333333", linewidth=1)
             pc.set_yticks(y, [""] * k)
             pc.set_xlim(-0.05, 1.05)
-            pc.set_xlabel("P(collapse) [probability]")
-            pc.set_title("outcome", fontsize=10)
+            pc.set_xlabel(f"{w.output('p_collapse')} [{w.probability}]")
+            pc.set_title(w("tornado_outcome"), fontsize=10)
             pc.legend(loc="lower right")
-    caption = (
-        "One-at-a-time sensitivity of Japan's expected burden: bars run from its expectation over the priors to its "
-        f"expectation with one input fixed at its {lo_pct} (wide, light) or {hi_pct} (narrow, orange), every other "
-        "input keeping its distribution; whiskers are 95 % Monte Carlo intervals. Inputs are sorted by the swing "
-        f"between the two ends; those with no effect are left out."
-    )
-    return writer.save(fig, "tornado", "Tornado", caption)
+    caption = w("caption_tornado", low=lo_pct, high=hi_pct)
+    return writer.save(fig, "tornado", w("chart_tornado_short"), caption)
 
 
 def _shared_order(scores: np.ndarray, top: int) -> np.ndarray:
@@ -96,42 +91,46 @@ def _figure_legend(fig: Figure, ax) -> None:
     fig.legend(handles, names, loc="outside lower center", ncols=len(names))
 
 
-def _output_title(name: str) -> str:
-    out = output(name)
-    return f"{out.short['en']}\n[{out.unit}]"
+def _output_title(words, name: str) -> str:
+    return f"{words.output(name)}\n[{unit_label(output(name).unit, words.lang)}]"
 
 
 def _input_panels(writer, title, subtitle, outputs, order, priors, inputs):
     fig, panels = writer.figure(title, subtitle, ncols=len(outputs), sharey=True)
+    fig.get_layout_engine().set(wspace=0.04)
     panels = np.atleast_1d(panels)
     y = np.arange(order.size)[::-1].astype(float)
-    panels[0].set_yticks(y, [input_label(inputs[i], priors) for i in order], fontsize=8.5)
-    panels[0].set_ylabel("uncertain input")
+    panels[0].set_yticks(y, [writer.words.name(inputs[i], priors) for i in order], fontsize=8.5)
+    panels[0].set_ylabel(writer.words("axis_uncertain_input"))
     return fig, panels, y
 
 
 def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
     order = _shared_order(result.total, top)
-    with theme():
+    w = writer.words
+    with writer.theme():
         fig, panels, y = _input_panels(
             writer,
-            "Sobol' indices: shares of output variance",
-            f"First order (the input alone) and total order (with interactions), {result.confidence:.0%} bootstrap "
-            "intervals; "
-            f"n = {result.n:,} ({result.evaluations:,} model worlds). Inputs by their largest total index.",
+            w("chart_sobol"),
+            w(
+                "chart_sobol_sub",
+                confidence=f"{result.confidence:.0%}",
+                n=f"{result.n:,}",
+                evaluations=f"{result.evaluations:,}",
+            ),
             result.outputs,
             order,
             priors,
             result.inputs,
         )
         for o, (ax, output) in enumerate(zip(panels, result.outputs, strict=True)):
-            ax.set_title(_output_title(output), fontsize=10)
-            ax.set_xlabel("Sobol' index [share of variance]")
+            ax.set_title(_output_title(w, output), fontsize=10)
+            ax.set_xlabel(w("axis_sobol"))
             if not np.isfinite(result.variance[o]) or result.variance[o] == 0:
                 ax.text(
                     0.5,
                     0.5,
-                    "constant output:\nno variance to apportion",
+                    w("constant_output_variance"),
                     ha="center",
                     va="center",
                     transform=ax.transAxes,
@@ -144,7 +143,7 @@ def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
                 result.total_ci[:, o, order],
                 ORANGE,
                 -0.2,
-                "total order",
+                w("legend_total_order"),
                 0.38,
             )
             _bars(
@@ -154,44 +153,39 @@ def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
                 result.first_ci[:, o, order],
                 BLUE,
                 0.2,
-                "first order",
+                w("legend_first_order"),
                 0.38,
             )
             lows = result.first_ci[0, o, order]
             floor = float(np.nanmin(lows)) if np.isfinite(lows).any() else 0.0  # all NaN: a constant output
             ax.set_xlim(min(0.0, floor) - 0.02, 1.0)
         _figure_legend(fig, panels[0])
-    caption = (
-        f"Variance-based sensitivity (Saltelli 2010 estimators via scipy.stats.sobol_indices) of {len(result.outputs)} "
-        "per-world outputs "
-        "over independent draws of every uncertain input. A total index well above the first-order one means the input "
-        "acts through interactions (equilibrium switches); inputs not shown have total indices of 0."
-        + (" The config's input correlations are ignored here." if result.correlation_ignored else "")
+    caption = w("caption_sobol", outputs=len(result.outputs)) + (
+        w("caption_sobol_correlation") if result.correlation_ignored else ""
     )
-    return writer.save(fig, "sobol", "Sobol' indices", caption)
+    return writer.save(fig, "sobol", w("chart_sobol_short"), caption)
 
 
 def rank_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
     order = _shared_order(result.spearman, top)
-    with theme():
+    w = writer.words
+    with writer.theme():
         fig, panels, y = _input_panels(
             writer,
-            "Rank correlations of inputs with outputs",
-            f"Spearman correlation (bars, {result.confidence:.0%} Fisher-z intervals) and partial rank correlation "
-            "(diamonds) "
-            f"over {result.n:,} sampled worlds. Inputs by their largest |Spearman|.",
+            w("chart_rank"),
+            w("chart_rank_sub", confidence=f"{result.confidence:.0%}", n=f"{result.n:,}"),
             result.outputs,
             order,
             priors,
             result.inputs,
         )
         for o, (ax, output) in enumerate(zip(panels, result.outputs, strict=True)):
-            ax.set_title(_output_title(output), fontsize=10)
-            ax.set_xlabel("rank correlation [unitless, −1 to 1]")
-            ax.set_xlim(-1, 1)
+            ax.set_title(_output_title(w, output), fontsize=10)
+            ax.set_xlabel(w("axis_rank"))
+            ax.set_xlim(-1.05, 1.05)
             ax.axvline(0, color="#333333", linewidth=0.8)
             if not np.any(np.isfinite(result.spearman[o])):
-                ax.text(0.5, 0.5, "constant output", ha="center", va="center", transform=ax.transAxes)
+                ax.text(0.5, 0.5, w("constant_output"), ha="center", va="center", transform=ax.transAxes)
                 continue
             _bars(
                 ax,
@@ -200,7 +194,7 @@ def rank_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
                 result.spearman_ci[:, o, order],
                 BLUE,
                 0.0,
-                "Spearman",
+                w("legend_spearman"),
                 0.6,
             )
             ax.scatter(
@@ -210,11 +204,7 @@ def rank_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
                 marker="D",
                 s=22,
                 zorder=3,
-                label="partial (PRCC)",
+                label=w("legend_prcc"),
             )
         _figure_legend(fig, panels[0])
-    caption = (
-        "Monotone association between each uncertain input and each output over Monte Carlo worlds drawn as in a run. "
-        "The partial coefficient removes the other inputs' (rank) effects."
-    )
-    return writer.save(fig, "rank_correlations", "Rank correlations", caption)
+    return writer.save(fig, "rank_correlations", w("chart_rank_short"), w("caption_rank"))

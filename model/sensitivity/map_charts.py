@@ -9,19 +9,24 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch
 
-from model.equilibria import equilibrium_set_label
-from model.labels import axis_label, format_value, key_label
+from model.labels import format_value
 from model.report.theme import BLUE, GREY, ORANGE, RED, eq_set_colour, sequential_cmap
-from model.sensitivity.charts import USD, Chart, ChartWriter, input_label, key_slug, theme
+from model.sensitivity.charts import Chart, ChartWriter, key_slug
 
 
-def prim_chart(result, label: str, question: str, priors, writer: ChartWriter) -> Chart:
-    """Peeling trajectory and the boxes found for one target."""
-    with theme():
+def prim_chart(result, priors, writer: ChartWriter) -> Chart:
+    """Peeling trajectory and the boxes found for one target (a registered output, ``result.target``)."""
+    w = writer.words
+    label = w.output_label(result.target)
+    with writer.theme():
         fig, (traj, bounds) = writer.figure(
-            f"Scenario discovery (PRIM): {question}",
-            f"{result.n:,} worlds; mean of the target over all worlds {result.total_density:.3f}; density threshold "
-            f"{result.threshold:g}",
+            w("chart_prim", question=w(f"prim_question_{result.target}")),
+            w(
+                "chart_prim_sub",
+                n=f"{result.n:,}",
+                mean=f"{result.total_density:.3f}",
+                threshold=f"{result.threshold:g}",
+            ),
             ncols=2,
             width_ratios=[1, 1.3],
         )
@@ -41,7 +46,7 @@ def prim_chart(result, label: str, question: str, priors, writer: ChartWriter) -
                 linewidths=0.3,
                 s=22,
                 marker=markers[b % 3],
-                label=f"box {b + 1} trajectory",
+                label=w("legend_box_trajectory", box=b + 1),
             )
             chosen = found.trajectory[found.chosen]
             traj.scatter(
@@ -59,15 +64,15 @@ def prim_chart(result, label: str, question: str, priors, writer: ChartWriter) -
                 marker="*",
                 s=160,
                 zorder=4,
-                label=f"box {b + 1} chosen ({found.rule}) and pasted",
+                label=w("legend_box_chosen", box=b + 1, rule=w(f"word_{found.rule}")),
             )
         if result.boxes:
-            fig.colorbar(points, ax=traj, label="restricted inputs [count]")
+            fig.colorbar(points, ax=traj, label=w("axis_restricted_inputs"))
         traj.axhline(result.threshold, color=GREY, linestyle="--", linewidth=1)
-        traj.set_xlabel("coverage [share of the target's worlds inside the box]")
-        traj.set_ylabel("density [share of worlds in the box with the target]")
-        traj.set_xlim(0, 1.02)
-        traj.set_ylim(0, 1.02)
+        traj.set_xlabel(w("axis_coverage"))
+        traj.set_ylabel(w("axis_density"))
+        traj.set_xlim(-0.02, 1.03)
+        traj.set_ylim(-0.02, 1.03)
         traj.legend(loc="lower left")
         rows = []
         for b, found in enumerate(result.boxes):
@@ -88,7 +93,7 @@ def prim_chart(result, label: str, question: str, priors, writer: ChartWriter) -
                 linewidth=6,
                 solid_capstyle="butt",
             )
-            unit = key_label(result.inputs[j], priors)[1] or ""
+            unit = w.unit(result.inputs[j], priors)
             bounds.annotate(
                 f"{format_value(float(lo))} – {format_value(float(hi))} {unit}",
                 ((lo - lo_data) / span, yi),
@@ -96,18 +101,14 @@ def prim_chart(result, label: str, question: str, priors, writer: ChartWriter) -
                 textcoords="offset points",
                 fontsize=8,
             )
-            names.append(f"box {b + 1}: {input_label(result.inputs[j], priors)}")
+            names.append(w("box_input", box=b + 1, input=w.name(result.inputs[j], priors)))
         bounds.set_yticks(y, names, fontsize=8)
         bounds.set_xlim(-0.02, 1.02)
         bounds.set_ylim(-0.8, max(len(rows), 1) - 0.2)
-        bounds.set_xlabel("position in the input's sampled range [0 = min, 1 = max]")
-        bounds.set_title("box limits (grey: sampled range)", fontsize=10)
-    caption = (
-        f"Left: each peeling step's box, trading coverage against density; the ring marks the box chosen from the "
-        f"trajectory and the star the box after pasting. Right: the inputs each box restricts and their limits. "
-        f"Target: {label.lower()}."
-    )
-    return writer.save(fig, f"prim_{result.target}", f"PRIM: {label}", caption)
+        bounds.set_xlabel(w("axis_box_position"))
+        bounds.set_title(w("prim_limits"), fontsize=10)
+    caption = w("caption_prim", target=label if w.zh else label.lower())
+    return writer.save(fig, f"prim_{result.target}", w("chart_prim_short", target=label), caption)
 
 
 def _edges(centres: np.ndarray) -> np.ndarray:
@@ -140,34 +141,31 @@ def regime_chart(result, priors, writer: ChartWriter) -> Chart:
     others: dict[int, Any] = {}
     colours = [eq_set_colour(int(c), others) for c in codes]
     segments = boundary_segments(modal, xe, ye)
-    xlabel, ylabel = (
-        axis_label(result.x_key, priors, wrap=True),
-        axis_label(result.y_key, priors, wrap=True),
-    )
-    with theme():
+    w = writer.words
+    xlabel, ylabel = w.axis(result.x_key, priors, wrap=True), w.axis(result.y_key, priors, wrap=True)
+    xname, yname = w.name(result.x_key, priors), w.name(result.y_key, priors)
+    with writer.theme():
         fig, panels = writer.figure(
-            "Regime map",
-            f"{key_label(result.x_key, priors)[0]} against {key_label(result.y_key, priors)[0]}; other inputs drawn "
-            "as usual "
-            f"({result.n:,} worlds per cell, the same in every cell). Black lines: the most likely equilibrium set "
-            "changes.",
+            w("chart_regime"),
+            w("chart_regime_sub", x=xname, y=yname, n=f"{result.n:,}"),
             ncols=3,
         )
+        fig.get_layout_engine().set(wspace=0.04)
         cmap = ListedColormap(colours)
         norm = BoundaryNorm(np.arange(len(codes) + 1) - 0.5, len(codes))
         panels[0].pcolormesh(xe, ye, index, cmap=cmap, norm=norm, shading="flat")
         present = sorted(set(np.unique(index).tolist()))
         panels[0].legend(
-            handles=[Patch(color=colours[i], label=equilibrium_set_label(int(codes[i]))) for i in present],
+            handles=[Patch(color=colours[i], label=w.eq_code(int(codes[i]))) for i in present],
             loc="upper center",
             bbox_to_anchor=(0.5, -0.16),
             ncols=min(len(present), 3),
             fontsize=8,
         )
-        panels[0].set_title("most likely equilibrium set", fontsize=10)
+        panels[0].set_title(w("regime_modal"), fontsize=10)
         for ax, name, title, unit in (
-            (panels[1], "p_collapse", "P(collapse)", "probability"),
-            (panels[2], "japan_burden", "Japan's expected burden", USD),
+            (panels[1], "p_collapse", w.output("p_collapse"), w.probability),
+            (panels[2], "japan_burden", w.output_label("japan_burden"), w.usd),
         ):
             mesh = ax.pcolormesh(xe, ye, result.mean[name], cmap=sequential_cmap(), shading="flat")
             fig.colorbar(mesh, ax=ax, location="bottom", label=f"{title}\n[{unit}]", shrink=0.9)
@@ -179,16 +177,9 @@ def regime_chart(result, priors, writer: ChartWriter) -> Chart:
             ax.set_xlim(xe[0], xe[-1])
             ax.set_ylim(ye[0], ye[-1])
             ax.grid(False)
-    caption = (
-        f"Over a grid of {key_label(result.x_key, priors)[0]} and {key_label(result.y_key, priors)[0]}, the most "
-        "likely "
-        "equilibrium set, P(collapse) and Japan's expected burden; every other input keeps its draws, so the maps "
-        "differ "
-        f"only through the two mapped inputs. Lines mark cell edges where the most likely set switches."
-    )
     return writer.save(
         fig,
         f"regime_map_{key_slug(result.x_key)}_{key_slug(result.y_key)}",
-        "Regime map",
-        caption,
+        w("chart_regime"),
+        w("caption_regime", x=xname, y=yname),
     )

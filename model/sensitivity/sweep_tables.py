@@ -9,6 +9,7 @@ import xarray as xr
 from model.labels import format_value, short
 from model.outputs import output
 from model.sensitivity.sweep import SweepPlan
+from model.sensitivity.words import StudyWords
 
 HEADLINE_COLUMNS = (
     "japan_burden",
@@ -70,8 +71,10 @@ def equilibria_table(ds: xr.Dataset, plan: SweepPlan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sweep_summary(ds: xr.Dataset, plan: SweepPlan) -> str:
-    """Plain-text summary: for each numeric swept key, the headline at its two ends."""
+def sweep_summary(ds: xr.Dataset, plan: SweepPlan, lang: str = "en") -> str:
+    """Plain-text summary: for each numeric swept key, the headline at its two ends (in ``lang``)."""
+    if lang != "en":
+        return _localised_summary(ds, plan, StudyWords(lang))
     study = plan.study
     lines = [
         f"sweep {study.name}: {len(plan.configs)} grid points x {plan.base.config.sampling.samples:,} worlds, "
@@ -108,4 +111,68 @@ def sweep_summary(ds: xr.Dataset, plan: SweepPlan) -> str:
             )
     se_max = max(float(ds.p_collapse_se.max()), float(ds.p_us_intervenes_se.max()))
     lines.append(f"largest standard error of a probability: {se_max:.4f}")
+    return "\n".join(lines)
+
+
+def _localised_summary(ds: xr.Dataset, plan: SweepPlan, w: StudyWords) -> str:
+    """:func:`sweep_summary` in another language: the same numbers, the words from the locales."""
+    study = plan.study
+    cfg = plan.base.config
+    priors = plan.base.priors()
+    lines = [
+        w("summary_head", name=study.name, points=len(plan.configs), worlds=f"{cfg.sampling.samples:,}",
+          seed=cfg.sampling.seed),
+        w("summary_grid", grid=w("list_sep2").join(
+            f"{w.name(a.key, priors)} = {w('list_sep').join(w.value(a.key, v) for v in a.values)}" for a in study.axes
+        )),
+    ]  # fmt: skip
+    if "burden" not in ds:
+        return "\n".join(lines)
+    table = sweep_table(ds, plan)
+
+    def where(keys, values) -> str:
+        return w("list_sep").join(f"{w.name(k, priors)} = {w.value(k, v)}" for k, v in zip(keys, values, strict=True))
+
+    numeric = [a for a in study.axes if not a.categorical and len(a.values) > 1]
+    if not numeric:
+        for row in table.head(40).itertuples(index=False):
+            lines.append(
+                w(
+                    "summary_point",
+                    where=where(study.keys, row[: len(study.keys)]),
+                    burden=f"{row.japan_burden_usd_bn:,.1f}",
+                    unit=w.usd,
+                    collapse=f"{row.p_collapse:.3f}",
+                    us=f"{row.p_us_intervenes:.3f}",
+                    eq=w.eq_set(row.modal_eq_set),
+                )
+            )
+    for axis in numeric:
+        others = [k for k in study.keys if k != axis.key]
+        groups = table.groupby(others, sort=False) if others else [((), table)]
+        for combo, rows in groups:
+            first, last = rows.iloc[0], rows.iloc[-1]
+            at = where(others, combo if isinstance(combo, tuple) else (combo,))
+            lines.append(
+                w(
+                    "summary_ends",
+                    where=w("summary_where", where=at) if at else "",
+                    param=w.name(axis.key, priors),
+                    first=format_value(first[axis.key]),
+                    last=format_value(last[axis.key]),
+                    burden_first=f"{first.japan_burden_usd_bn:,.1f}",
+                    burden_last=f"{last.japan_burden_usd_bn:,.1f}",
+                    unit=w.usd,
+                    ptrl_first=f"{first.japan_ptrl_usd_bn:,.1f}",
+                    ptrl_last=f"{last.japan_ptrl_usd_bn:,.1f}",
+                    collapse_first=f"{first.p_collapse:.3f}",
+                    collapse_last=f"{last.p_collapse:.3f}",
+                    us_first=f"{first.p_us_intervenes:.3f}",
+                    us_last=f"{last.p_us_intervenes:.3f}",
+                    eq_first=w.eq_set(first.modal_eq_set),
+                    eq_last=w.eq_set(last.modal_eq_set),
+                )
+            )
+    se_max = max(float(ds.p_collapse_se.max()), float(ds.p_us_intervenes_se.max()))
+    lines.append(w("summary_se", se=f"{se_max:.4f}"))
     return "\n".join(lines)

@@ -1,0 +1,309 @@
+"""Numeric exports and the PDF: report.xlsx, the CSV tables, TrueType fonts, page
+numbers and captions, and rendering that gives the same bytes on one or two workers.
+
+One structural run of 50,000 worlds is made per session and rendered three times:
+in English with two workers and with one, and in Traditional Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from model.execution import Execution
+from model.report.parallel_render import page_groups, render_options
+from model.report.render import render_run_report
+from model.report.text import ZH
+from model.report.workbook import MAX_SHEET_NAME, sheet_names
+from model.runner import start_run
+from model.simulation import resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "configs" / "baseline.toml"
+WORLDS = 50_000
+UNIT = re.compile(r"\(([^)]*)\)|（([^）]*)）")  # "(US$ bn)", "(%)" or full-width brackets
+TEXT_COLUMNS = {"code", "label", "unit", "series", "panel", "claim", "verdict", "run"}
+
+
+@pytest.fixture(scope="session")
+def run(tmp_path_factory) -> Path:
+    loaded = resolve(BASELINE, WORLDS)
+    return start_run(loaded, Execution(), tmp_path_factory.mktemp("runs")).path
+
+
+@pytest.fixture(scope="session")
+def en(run, tmp_path_factory) -> Path:
+    with render_options(jobs=2, progress=False):
+        return render_run_report(run, tmp_path_factory.mktemp("two"))
+
+
+@pytest.fixture(scope="session")
+def en_one_worker(run, tmp_path_factory) -> Path:
+    with render_options(jobs=1, progress=False):
+        return render_run_report(run, tmp_path_factory.mktemp("one"))
+
+
+@pytest.fixture(scope="session")
+def zh(run, tmp_path_factory) -> Path:
+    with render_options(jobs=2, progress=False):
+        return render_run_report(run, tmp_path_factory.mktemp("zh"), "zh-TW")
+
+
+def _manifest(report: Path) -> dict:
+    return json.loads((report / "report.json").read_text(encoding="utf-8"))
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, int | float):
+        return True
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+# -- report.xlsx ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["en", "zh"])
+def test_workbook_has_a_sheet_per_table_holding_the_csv_numbers(which, request):
+    from openpyxl import load_workbook
+
+    report = request.getfixturevalue(which)
+    charts = [c["name"] for c in _manifest(report)["charts"]]
+    wb = load_workbook(report / "report.xlsx")
+    assert wb.sheetnames == ["About", *charts, "key-figures", "inputs"]
+    for name in [*charts, "key-figures", "inputs"]:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in ws[1])
+        frame = _csv(report / "tables" / f"{name}.csv")
+        assert [c.value for c in ws[1]] == list(frame.columns), name
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        assert len(rows) == len(frame), name
+        for j, column in enumerate(frame.columns):
+            cells = [r[j] for r in rows]
+            if pd.api.types.is_numeric_dtype(frame[column]):
+                numbers = [c for c in cells if c is not None]
+                assert all(isinstance(c, int | float) for c in numbers), (name, column)
+                expected = frame[column].to_numpy(float)
+                got = np.array([np.nan if c is None else c for c in cells], dtype=float)
+                assert np.allclose(got, expected, rtol=1e-5, atol=1e-12, equal_nan=True), (name, column)
+
+
+def test_workbook_numbers_have_formats_and_columns_fit(en):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(en / "report.xlsx")
+    (game,) = [n for n in wb.sheetnames if n.endswith("game-table")]
+    ws = wb[game]
+    headers = [c.value for c in ws[1]]
+    played = headers.index("Probability played: estimate (%)")
+    burden = headers.index("Mean burden of Japan: estimate (US$ bn)")
+    assert ws.cell(row=2, column=played + 1).number_format == '0.0"%"'
+    assert ws.cell(row=2, column=burden + 1).number_format == "#,##0"
+    keys = wb["key-figures"]
+    units = [c.value for c in keys["C"]][1:]
+    estimates = list(keys["D"])[1:]
+    for unit, cell in zip(units, estimates, strict=True):
+        assert cell.number_format == ("0.0%" if unit == "probability" else "#,##0"), unit
+    for letter, dim in ws.column_dimensions.items():
+        assert 8 <= dim.width <= 62, letter
+    assert ws.column_dimensions["C"].width >= len(headers[2]) * 0.9
+
+
+def test_workbook_about_sheet_names_the_run_and_cites_the_paper(en, run):
+    from openpyxl import load_workbook
+
+    manifest = json.loads((run / "manifest.json").read_text())
+    import xarray as xr
+
+    with xr.open_dataset(run / "results.nc") as ds:
+        attrs = dict(ds.attrs)
+    wb = load_workbook(en / "report.xlsx")
+    about = {row[0]: row[1] for row in wb["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["Run"] == run.name
+    assert about["Config hash"] == attrs["config_hash"]
+    assert about["Seed"] == int(attrs["seed"])
+    assert about["Worlds"] == WORLDS
+    assert about["Version"] == attrs["version_offshore"]
+    assert "Sakade" in about["Source paper"] and "Morimoto" in about["Source paper"]
+    created = str(attrs.get("created_utc", manifest.get("created_utc")))
+    assert wb.properties.created.isoformat()[:19] == created[:19]
+    assert wb.properties.modified == wb.properties.created
+
+
+def test_sheet_names_are_valid_and_unique():
+    stems = ["About", "x" * 40, "x" * 40, "a/b:c?", "ABOUT", "09-priors-1"]
+    names = sheet_names(stems)
+    assert len(set(n.lower() for n in names)) == len(names)
+    assert all(len(n) <= MAX_SHEET_NAME and not re.search(r"[\[\]:*?/\\]", n) for n in names)
+    assert names[0] == "About" and names[-1] == "09-priors-1"
+
+
+# -- the CSV tables ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["en", "zh"])
+def test_every_csv_holds_numbers_with_their_units_named(which, request):
+    """A column is numbers or words: no number is written as text ("53.0%", "31–78").
+    A numeric column names its unit in its header, or the table has a unit column, or
+    it counts worlds or chunks, or it is a bin edge with its unit in the header."""
+    report = request.getfixturevalue(which)
+    tables = sorted((report / "tables").glob("*.csv"))
+    assert len(tables) == len(_manifest(report)["charts"]) + 2
+    amount = r"[-+−]?(US\$)?[\d.,]+\s*(%|億美元|bn)?"
+    number_as_text = re.compile(rf"{amount}(\s*[–-]\s*{amount})?")  # "53.0%", "US$654 bn", "31.2–78.4"
+    for path in tables:
+        frame = _csv(path)
+        has_unit_column = any(str(c).strip().lower() in ("unit", "單位") for c in frame.columns)
+        for column in frame.columns:
+            values = frame[column].dropna()
+            if pd.api.types.is_numeric_dtype(frame[column]):
+                assert all(math.isfinite(float(v)) for v in values), (path.name, column)
+                named = UNIT.search(str(column)) or has_unit_column or re.search(r"worlds|chunks|世界|批", str(column))
+                assert named, f"{path.name}: numeric column {column!r} names no unit"
+            else:
+                texts = [str(v) for v in values]
+                assert not any(number_as_text.fullmatch(t) for t in texts), (path.name, column, texts[:3])
+
+
+def test_inputs_csv_holds_the_percentiles_as_numbers(en):
+    frame = _csv(en / "tables" / "inputs.csv")
+    low, mid, high = (frame[c].to_numpy(float) for c in frame.columns[2:5])
+    assert len(frame) > 5
+    assert np.all(low <= mid) and np.all(mid <= high) and np.any(low < high)
+
+
+# -- the PDF -----------------------------------------------------------------------------
+
+
+def _fonts(reader) -> list[tuple[str, str]]:
+    """(Subtype, descendant Subtype) of every font on every page."""
+    found = []
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            kids = [k.get_object()["/Subtype"] for k in font.get("/DescendantFonts", [])]
+            found.append((str(font["/Subtype"]), ",".join(str(k) for k in kids)))
+    return found
+
+
+@pytest.mark.parametrize("which", ["en", "zh"])
+def test_pdf_fonts_are_embedded_truetype(which, request):
+    from pypdf import PdfReader
+
+    report = request.getfixturevalue(which)
+    for name in ("report.pdf", "brief.pdf"):
+        path = report / name
+        if not path.is_file():
+            continue
+        fonts = _fonts(PdfReader(path))
+        assert fonts, name
+        assert not [f for f in fonts if "/Type3" in f], name
+        assert all(sub == "/TrueType" or kids == "/CIDFontType2" for sub, kids in fonts), (name, set(fonts))
+    assert b"/FontFile2" in (report / "report.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("which", ["en", "zh"])
+def test_every_pdf_page_is_numbered_and_every_chart_page_captioned(which, request):
+    from pypdf import PdfReader
+
+    report = request.getfixturevalue(which)
+    manifest = _manifest(report)
+    reader = PdfReader(report / "report.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    total = len(pages)
+    assert total == manifest["pdf_pages"]
+    for number, text in enumerate(pages, start=1):
+        label = f"{number} / {total}" if which == "en" else f"第 {number} 頁／共 {total} 頁"
+        assert label in text, f"page {number}: no page number"
+    captions = _chart_captions(report)
+    charts = pages[total - len(captions) :]
+    for text, caption in zip(charts, captions, strict=True):
+        squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731  (wrapped lines rejoin)
+        assert squeeze(caption)[:60] in squeeze(text), caption[:60]
+    for page in reader.pages:
+        box = page.mediabox
+        assert float(box.width) * 9 == pytest.approx(float(box.height) * 16, rel=1e-3)
+
+
+def _chart_captions(report: Path) -> list[str]:
+    """Each chart's caption as the HTML report prints it (``<figure id="NN-name">``), in order."""
+    import html as html_lib
+
+    page = (report / "report.html").read_text(encoding="utf-8")
+    texts = []
+    for chart in _manifest(report)["charts"]:
+        found = re.search(rf'<figure id="{chart["name"]}">.*?<figcaption>(.*?)</figcaption>', page, flags=re.S)
+        assert found, chart["name"]
+        texts.append(html_lib.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip())
+    return texts
+
+
+def test_chinese_pdf_text_is_searchable(zh):
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(zh / "report.pdf").pages)
+    assert "重點摘要" in text and "信賴區間" in text
+
+
+# -- rendering on one or two workers ------------------------------------------------------
+
+
+def test_one_and_two_workers_give_the_same_files(en, en_one_worker):
+    files = sorted(p.relative_to(en) for p in en.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(en_one_worker) for p in en_one_worker.rglob("*") if p.is_file())
+    changed = [str(f) for f in files if (en / f).read_bytes() != (en_one_worker / f).read_bytes()]
+    assert changed == []
+
+
+@given(st.lists(st.sampled_from([1.0, 2.5]), min_size=1, max_size=30), st.integers(1, 6))
+def test_page_groups_split_the_pages_in_order(weights, groups):
+    split = page_groups(weights, groups)
+    assert [i for group in split for i in group] == list(range(len(weights)))
+    assert all(split) and len(split) == min(groups, len(weights))
+
+
+def test_report_command_is_quiet_on_stdout(run, tmp_path):
+    from click.testing import CliRunner
+
+    from model.report import report_command
+
+    result = CliRunner().invoke(report_command(), [str(run), "--reports-dir", str(tmp_path), "--quiet", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines() == [str(tmp_path / run.name)]
+
+
+# -- the TrueType copy of the Chinese face ------------------------------------------------
+
+
+def test_chinese_truetype_copy_covers_the_locale_and_has_glyf_outlines():
+    from fontTools.ttLib import TTFont
+
+    from model.report.fonts import TC_FACE_INDEX, cjk_font_path
+    from model.report.ttf import glyf_ttf
+
+    path = glyf_ttf(cjk_font_path(), TC_FACE_INDEX)
+    font = TTFont(str(path), lazy=True)
+    assert "glyf" in font and "CFF " not in font
+    assert font["name"].getDebugName(1) == "Noto Sans CJK TC"
+    cmap = font.getBestCmap()
+    sources = [*ZH.values(), *(p.read_text(encoding="utf-8") for p in (ROOT / "model").rglob("*.py"))]
+    wide = {c for text in sources for c in text if re.match(r"[\u2e80-\u9fff\uff00-\uffef]", c)}
+    missing = sorted(c for c in wide if ord(c) not in cmap)
+    assert missing == []
