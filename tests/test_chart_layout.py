@@ -48,7 +48,6 @@ PAPER = ROOT / "configs" / "paper_table.toml"
 WORLDS = 20_000
 TOLERANCE = 1.0  # pixels at 100 dpi: anti-aliasing, not layout
 SOURCES = ("run-structural", "run-ordinal", "comparison", "sweep", "sensitivity")
-STUDY_XFAIL = "study charts: fixed by the study-pages work"
 
 Figures = list[tuple[str, Figure]]
 
@@ -332,17 +331,7 @@ def layout_problems(fig: Figure) -> list[str]:
 # -- the checks --------------------------------------------------------------------------
 
 
-STUDY_QUIRKS = {("sensitivity", "en")}  # study charts that still break a rule (another helper's files)
-
-
-def _case(source: str, lang: str):
-    marks = []
-    if (source, lang) in STUDY_QUIRKS:
-        marks.append(pytest.mark.xfail(reason=STUDY_XFAIL, strict=False))
-    return pytest.param(source, lang, id=f"{source}-{lang}", marks=marks)
-
-
-CASES = [_case(source, lang) for source in SOURCES for lang in LANGS]
+CASES = [pytest.param(source, lang, id=f"{source}-{lang}") for source in SOURCES for lang in LANGS]
 
 
 @pytest.mark.parametrize("source,lang", CASES)

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from model.labels import format_value, unit_label
 from model.outputs import output
-from model.report.theme import BLUE, ORANGE, SKY
+from model.report.theme import BLUE, ORANGE, SKY, wrap_label
 from model.sensitivity.charts import Chart, ChartWriter
 
 
@@ -105,6 +105,11 @@ def _input_panels(writer, title, subtitle, outputs, order, priors, inputs):
     return fig, panels, y
 
 
+def _panel_label(text: str, panels: int) -> str:
+    """An axis label wrapped to fit under one of ``panels`` side-by-side panels."""
+    return "\n".join(wrap_label(text, max(16, 96 // max(panels, 1))))
+
+
 def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
     order = _shared_order(result.total, top)
     w = writer.words
@@ -125,7 +130,7 @@ def sobol_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
         )
         for o, (ax, output) in enumerate(zip(panels, result.outputs, strict=True)):
             ax.set_title(_output_title(w, output), fontsize=10)
-            ax.set_xlabel(w("axis_sobol"))
+            ax.set_xlabel(_panel_label(w("axis_sobol"), len(panels)))
             if not np.isfinite(result.variance[o]) or result.variance[o] == 0:
                 ax.text(
                     0.5,
@@ -181,7 +186,7 @@ def rank_chart(result, priors, writer: ChartWriter, top: int = 12) -> Chart:
         )
         for o, (ax, output) in enumerate(zip(panels, result.outputs, strict=True)):
             ax.set_title(_output_title(w, output), fontsize=10)
-            ax.set_xlabel(w("axis_rank"))
+            ax.set_xlabel(_panel_label(w("axis_rank"), len(panels)))
             ax.set_xlim(-1.05, 1.05)
             ax.axvline(0, color="#333333", linewidth=0.8)
             if not np.any(np.isfinite(result.spearman[o])):

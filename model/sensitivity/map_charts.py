@@ -10,7 +10,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch
 
 from model.labels import format_value
-from model.report.theme import BLUE, GREY, ORANGE, RED, eq_set_colour, sequential_cmap
+from model.report.theme import BLUE, GREY, ORANGE, RED, eq_set_colour, sequential_cmap, wrap_label
 from model.sensitivity.charts import Chart, ChartWriter, key_slug
 
 
@@ -105,7 +105,7 @@ def prim_chart(result, priors, writer: ChartWriter) -> Chart:
         bounds.set_yticks(y, names, fontsize=8)
         bounds.set_xlim(-0.02, 1.02)
         bounds.set_ylim(-0.8, max(len(rows), 1) - 0.2)
-        bounds.set_xlabel(w("axis_box_position"))
+        bounds.set_xlabel("\n".join(wrap_label(w("axis_box_position"), 32)))
         bounds.set_title(w("prim_limits"), fontsize=10)
     caption = w("caption_prim", target=label if w.zh else label.lower())
     return writer.save(fig, f"prim_{result.target}", w("chart_prim_short", target=label), caption)
