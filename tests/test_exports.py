@@ -307,3 +307,18 @@ def test_chinese_truetype_copy_covers_the_locale_and_has_glyf_outlines():
     wide = {c for text in sources for c in text if re.match(r"[\u2e80-\u9fff\uff00-\uffef]", c)}
     missing = sorted(c for c in wide if ord(c) not in cmap)
     assert missing == []
+
+
+def test_font_copy_falls_back_to_the_temporary_directory_without_a_writable_cache(tmp_path, monkeypatch):
+    from model.report import ttf
+
+    source = tmp_path / "font.ttc"
+    source.write_bytes(b"not really a font")
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache directory would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setattr(ttf.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    monkeypatch.setattr(ttf, "convert", lambda path, index: b"converted")
+    copy = ttf.glyf_ttf(source, 0)
+    assert copy.parent == tmp_path / "tmp" / copy.parent.name and copy.read_bytes() == b"converted"
+    assert ttf.glyf_ttf(source, 0) == copy  # found again without converting

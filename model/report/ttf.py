@@ -60,10 +60,18 @@ def glyf_ttf(source: Path, face_index: int) -> Path:
     target = ttf_path_for(source)
     if target.is_file():
         return target
+    fallback = Path(tempfile.gettempdir()) / f"offshore-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    if (fallback / target.name).is_file():
+        return fallback / target.name
     print("note: preparing the TrueType copy of the Chinese font (once per machine) ...", file=sys.stderr)
     data = convert(source, face_index)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".font-", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".font-", suffix=".tmp", dir=target.parent)
+    except OSError:  # no writable cache (a read-only home): keep the copy in the temporary directory
+        target = fallback / target.name
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".font-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
