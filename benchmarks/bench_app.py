@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import cpu_model  # benchmarks/machine.py (the script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 CHANGES = (
     ("us_regime", "integrated_deterrence"),
@@ -34,19 +36,6 @@ CHANGES = (
     ("ptrl_share", "0.25"),
     ("information", "perception_gap"),
 )
-
-
-def cpu_model() -> str:
-    """The processor's model name (Linux), to print beside every figure."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or platform.machine()
 
 
 def _policy_key(control: str) -> str:

@@ -34,6 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from machine import cpu_model  # benchmarks/machine.py (the script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 JOBS = "2"
 
@@ -45,19 +47,6 @@ class Case:
     name: str
     target: float
     args: tuple[str, ...]
-
-
-def cpu_model() -> str:
-    """The processor's model name from /proc/cpuinfo (else the platform's description)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or platform.machine()
 
 
 def offshore_command() -> list[str]:

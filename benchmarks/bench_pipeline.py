@@ -22,6 +22,8 @@ import os
 import time
 from pathlib import Path
 
+from machine import cpu_model  # benchmarks/machine.py (the script's folder is on sys.path)
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -66,19 +68,6 @@ def measure(config_path: Path, overrides: list[str], worlds: int, repeat: int) -
         fulls.append(timed(full))
     ratios = sorted(f / d for f, d in zip(fulls, draws, strict=True))
     return min(draws), min(fulls), ratios[len(ratios) // 2]
-
-
-def cpu_model() -> str:
-    """The processor's model name (Linux), to print beside every figure."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -266,11 +266,10 @@ def assumptions(run: RunData, tx: Text, loaded: Any | None) -> list[str]:
     return out
 
 
-def inputs(run: RunData, tx: Text, loaded: Any | None) -> Grid | None:
-    """Median and central 80 % range of every uncertain input of the run's priors."""
-    if loaded is None:
-        return None
-    rows: list[list[str]] = []
+def prior_quantiles(loaded: Any, tx: Text) -> list[tuple[str, float, float, float, str]]:
+    """``(key, p10, p50, p90, unit)`` of every uncertain prior of ``loaded``, in config
+    order; money in the report language's unit (``tx.money_scale``)."""
+    out = []
     for key, prior in loaded.priors().items():
         if prior.is_fixed:
             continue
@@ -280,14 +279,18 @@ def inputs(run: RunData, tx: Text, loaded: Any | None) -> Grid | None:
             continue
         unit = getattr(prior, "unit", None) or ""
         scale = tx.money_scale if unit in MONEY_UNITS else 1.0
-        rows.append(
-            [
-                tx.parameter(key),
-                _num(p50 * scale),
-                f"{_num(p10 * scale)}–{_num(p90 * scale)}",
-                tx.unit(unit),
-            ]
-        )
+        out.append((key, p10 * scale, p50 * scale, p90 * scale, unit))
+    return out
+
+
+def inputs(run: RunData, tx: Text, loaded: Any | None) -> Grid | None:
+    """Median and central 80 % range of every uncertain input of the run's priors."""
+    if loaded is None:
+        return None
+    rows = [
+        [tx.parameter(key), _num(p50), f"{_num(p10)}–{_num(p90)}", tx.unit(unit)]
+        for key, p10, p50, p90, unit in prior_quantiles(loaded, tx)
+    ]
     if not rows:
         return None
     return Grid([tx("col_parameter"), tx("col_median"), tx("col_range"), tx("col_unit")], rows)

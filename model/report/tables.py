@@ -503,7 +503,7 @@ def inputs_table(run: RunData, tx: Text) -> Table | None:
     the prior's own unit, named in the ``unit`` column (it differs from row to row).
     None when the run's config no longer validates or has no uncertain input.
     """
-    from model.report.summary import MONEY_UNITS, load_priors
+    from model.report.summary import load_priors, prior_quantiles
 
     loaded = load_priors(run)
     if loaded is None:
@@ -513,23 +513,8 @@ def inputs_table(run: RunData, tx: Text) -> Table | None:
     b.header("p50", tx("t_p50"))
     b.header("p90", tx("t_p90"))
     b.header("unit", tx("t_unit"))
-    for key, prior in loaded.priors().items():
-        if prior.is_fixed:
-            continue
-        try:
-            p10, p50, p90 = (float(v) for v in prior.ppf(np.array([0.1, 0.5, 0.9])))
-        except (ValueError, TypeError, AttributeError):
-            continue
-        unit = getattr(prior, "unit", None) or ""
-        scale = tx.money_scale if unit in MONEY_UNITS else 1.0
+    for key, p10, p50, p90, unit in prior_quantiles(loaded, tx):
         b.rows.append(
-            {
-                "code": key,
-                "label": tx.parameter(key),
-                "p10": p10 * scale,
-                "p50": p50 * scale,
-                "p90": p90 * scale,
-                "unit": tx.unit(unit),
-            }
+            {"code": key, "label": tx.parameter(key), "p10": p10, "p50": p50, "p90": p90, "unit": tx.unit(unit)}
         )
     return b.table() if b.rows else None
