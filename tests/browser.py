@@ -136,23 +136,40 @@ IMAGES = """Promise.all(Array.from(document.images).map(async (img) => {
 }))"""
 
 
-def open_in_chromium(browser: DevTools, html: Path) -> dict:
-    """Load ``html``; return its images, console errors, requests and the fonts used."""
+REPORT_SELECTORS = ("h1", "#summary li", "footer p")
+
+
+def open_in_chromium(
+    browser: DevTools,
+    html: Path,
+    selectors: tuple[str, ...] = REPORT_SELECTORS,
+    viewport: tuple[int, int] | None = None,
+    evaluate: dict[str, str] | None = None,
+) -> dict:
+    """Load ``html``; return its images, console errors, requests, the fonts used by the
+    first element of each CSS selector, and the value of each ``evaluate`` expression
+    (by name). ``viewport`` (width, height) emulates a window of that size."""
     target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for domain in ("Page", "Runtime", "Log", "Network", "DOM", "CSS"):
         browser.call(f"{domain}.enable", session=session)
+    if viewport is not None:
+        metrics = {"width": viewport[0], "height": viewport[1], "deviceScaleFactor": 1, "mobile": False}
+        browser.call("Emulation.setDeviceMetricsOverride", metrics, session=session)
     browser.call("Page.navigate", {"url": html.resolve().as_uri()}, session=session)
     browser.wait_for("Page.loadEventFired", session)
-    images = browser.call(
-        "Runtime.evaluate",
-        {"expression": IMAGES, "awaitPromise": True, "returnByValue": True},
-        session=session,
-    )["result"]["value"]
+
+    def value(expression: str, promise: bool = False):
+        params = {"expression": expression, "awaitPromise": promise, "returnByValue": True}
+        return browser.call("Runtime.evaluate", params, session=session)["result"]["value"]
+
+    images = value(IMAGES, promise=True)
+    evaluated = {name: value(expression) for name, expression in (evaluate or {}).items()}
     root = browser.call("DOM.getDocument", session=session)["root"]["nodeId"]
     fonts = {}
-    for selector in ("h1", "#summary li", "footer p"):
+    for selector in selectors:
         node = browser.call("DOM.querySelector", {"nodeId": root, "selector": selector}, session=session)["nodeId"]
+        assert node, f"no element matches {selector!r}"
         fonts[selector] = browser.call("CSS.getPlatformFontsForNode", {"nodeId": node}, session=session)["fonts"]
     mine = [e for e in browser.events if e.get("sessionId") == session]
     errors = [
@@ -164,4 +181,4 @@ def open_in_chromium(browser: DevTools, html: Path) -> dict:
     ]
     requests = [e["params"]["request"]["url"] for e in mine if e["method"] == "Network.requestWillBeSent"]
     browser.call("Target.closeTarget", {"targetId": target})
-    return {"images": images, "errors": errors, "requests": requests, "fonts": fonts}
+    return {"images": images, "errors": errors, "requests": requests, "fonts": fonts, **evaluated}

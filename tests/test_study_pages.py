@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 import pytest
-from browser import DevTools, chromium_path
+from browser import DevTools, chromium_path, open_in_chromium
 from matplotlib.figure import Figure
 
 from model.execution import Execution
@@ -319,44 +319,7 @@ LAYOUT = """(() => {
 
 def load_page(browser: DevTools, html: Path, selectors: tuple[str, ...]) -> dict:
     """Open ``html`` at a 1280 x 900 viewport: images, errors, requests, layout, text and fonts."""
-    from browser import IMAGES
-
-    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-    for domain in ("Page", "Runtime", "Log", "Network", "DOM", "CSS"):
-        browser.call(f"{domain}.enable", session=session)
-    metrics = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
-    browser.call("Emulation.setDeviceMetricsOverride", metrics, session=session)
-    browser.call("Page.navigate", {"url": html.resolve().as_uri()}, session=session)
-    browser.wait_for("Page.loadEventFired", session)
-
-    def evaluate(expression: str, promise: bool = False):
-        reply = browser.call(
-            "Runtime.evaluate",
-            {"expression": expression, "awaitPromise": promise, "returnByValue": True},
-            session=session,
-        )
-        return reply["result"]["value"]
-
-    images = evaluate(IMAGES, promise=True)
-    layout = evaluate(LAYOUT)
-    root = browser.call("DOM.getDocument", session=session)["root"]["nodeId"]
-    fonts = {}
-    for selector in selectors:
-        node = browser.call("DOM.querySelector", {"nodeId": root, "selector": selector}, session=session)["nodeId"]
-        assert node, selector
-        fonts[selector] = browser.call("CSS.getPlatformFontsForNode", {"nodeId": node}, session=session)["fonts"]
-    mine = [e for e in browser.events if e.get("sessionId") == session]
-    errors = [
-        e
-        for e in mine
-        if e["method"] in ("Runtime.exceptionThrown", "Network.loadingFailed")
-        or (e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
-        or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
-    ]
-    requests = [e["params"]["request"]["url"] for e in mine if e["method"] == "Network.requestWillBeSent"]
-    browser.call("Target.closeTarget", {"targetId": target})
-    return {"images": images, "layout": layout, "fonts": fonts, "errors": errors, "requests": requests}
+    return open_in_chromium(browser, html, selectors, viewport=(1280, 900), evaluate={"layout": LAYOUT})
 
 
 @pytest.fixture(scope="module")
