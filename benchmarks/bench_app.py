@@ -142,13 +142,19 @@ def in_browser(repeat: int, jobs: int) -> None:
         times, worlds = [], []
         for _ in range(repeat):
             for control, value in CHANGES:
+                if js(f"document.getElementById('{control}').value") == value:
+                    continue  # already set (a later pass): no change, so nothing to time
                 js(mark)
                 start = time.perf_counter()
                 js(
                     f"(() => {{ const el = document.getElementById('{control}'); el.value = '{value}';"
                     " el.dispatchEvent(new Event('change', {bubbles: true})); })()"
                 )
-                wait(fresh, 60)
+                try:
+                    wait(fresh, 60)
+                except RuntimeError:
+                    status = js("document.getElementById('status').textContent")
+                    raise RuntimeError(f"{control}={value}: no update within 60 s (status: {status})") from None
                 times.append(time.perf_counter() - start)
                 worlds.append(js("document.getElementById('status').textContent.split(' worlds')[0]"))
                 time.sleep(0.3)
