@@ -144,8 +144,35 @@ def render_document(
     return Rendered(files, join_pages([pdf for _drawn, pdf in results], doc.words.title))
 
 
+def render_figures(
+    figures: list[Any], jobs: int | None = None, progress: bool | None = None
+) -> list[tuple[bytes, bytes]]:
+    """Each figure's (PNG, SVG) bytes, in order, drawn in worker processes like a report's
+    charts (the same bytes whatever ``jobs``), under the current matplotlib settings.
+    Used by the study pages, whose charts have no PDF pages."""
+    opt_jobs, opt_progress = _OPTIONS.get()
+    jobs = jobs if jobs is not None else opt_jobs if opt_jobs is not None else default_jobs()
+    progress = progress if progress is not None else opt_progress
+    if not figures:
+        return []
+    params = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+    count = max(1, min(GROUPS, len(figures)))
+    groups = [list(range(len(figures)))[g::count] for g in range(count)]  # interleaved: even loads
+    calls = [(pickle.dumps([figures[i] for i in group]), params) for group in groups]
+    out: list[Any] = [None] * len(figures)
+    for group, images in zip(groups, _run(calls, jobs, progress, draw=_draw_images, what="charts"), strict=True):
+        for i, image in zip(group, images, strict=True):
+            out[i] = image
+    return out
+
+
 def _run(
-    calls: list[tuple], jobs: int, progress: bool | None, meanwhile: Callable[[], None] | None = None
+    calls: list[tuple],
+    jobs: int,
+    progress: bool | None,
+    meanwhile: Callable[[], None] | None = None,
+    draw: Callable[..., Any] | None = None,
+    what: str = "the report",
 ) -> Iterator[Any]:
     """Each call's result, in order; with ``jobs`` > 1 in that many worker processes.
     ``meanwhile`` runs here once the work is handed out (at once when drawing here).
@@ -156,6 +183,7 @@ def _run(
     """
     from tqdm import tqdm
 
+    draw = draw or _draw_group
     workers = min(jobs, len(calls))
     context = _fork_context() if workers > 1 else None
     pool = None
@@ -164,16 +192,16 @@ def _run(
         if context is not None:
             gc.freeze()  # forked workers then leave the parent's objects alone (no copy-on-write by the collector)
             pool = ProcessPoolExecutor(workers, mp_context=context)
-            futures = [pool.submit(_draw_group, *call) for call in calls]  # forks here, before any other thread
+            futures = [pool.submit(draw, *call) for call in calls]  # forks here, before any other thread
             results: Iterator[Any] = (future.result() for future in futures)
         elif workers > 1:
             from joblib import Parallel, delayed
 
             parallel = Parallel(n_jobs=workers, backend="loky", return_as="generator")
-            results = parallel(delayed(_draw_group)(*call) for call in calls)
+            results = parallel(delayed(draw)(*call) for call in calls)
         else:
-            results = (_draw_group(*call) for call in calls)
-        bar = tqdm(total=len(calls), desc="drawing the report", unit="part", leave=False,
+            results = (draw(*call) for call in calls)
+        bar = tqdm(total=len(calls), desc=f"drawing {what}", unit="part", leave=False,
                    disable=True if progress is False else None)  # fmt: skip
         if meanwhile is not None:
             meanwhile()
@@ -194,6 +222,22 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return None
     return multiprocessing.get_context("fork")
+
+
+def _draw_images(payload: bytes, params: dict) -> list[tuple[bytes, bytes]]:
+    """(PNG, SVG) of each pickled figure, under the parent's matplotlib settings."""
+    from model.report import chartfiles
+
+    saved = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+    if "Noto Sans CJK TC" in params.get("font.family", ()):
+        from model.report.fonts import register_cjk
+
+        register_cjk()
+    dict.update(matplotlib.rcParams, params)
+    try:
+        return [(chartfiles.png_bytes(fig), chartfiles.svg_bytes(fig)) for fig in pickle.loads(payload)]
+    finally:
+        dict.update(matplotlib.rcParams, saved)
 
 
 def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes]], bytes]:

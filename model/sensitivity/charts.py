@@ -4,9 +4,9 @@ Figures take the shared look of :mod:`model.report.theme` at the denser study si
 (:data:`~model.report.theme.STUDY`): one palette with fixed colours per profile,
 component, equilibrium set and US regime, every axis stating its unit, and the page's
 language (Noto Sans CJK TC for Traditional Chinese; words from
-:class:`~model.sensitivity.words.StudyWords`). A figure is
-rendered (PNG at 300 dpi and SVG, :mod:`model.report.chartfiles`) when it is saved;
-the study page writes the files. The charts themselves: :mod:`.sweep_charts`,
+:class:`~model.sensitivity.words.StudyWords`). A saved figure is rendered (PNG at
+300 dpi and SVG, :mod:`model.report.chartfiles`) with the page's other charts, on
+every core (:func:`render_pending`), when the study page is written. The charts themselves: :mod:`.sweep_charts`,
 :mod:`.input_charts` (tornado, Sobol', rank correlations) and :mod:`.map_charts`
 (PRIM, regime map).
 """
@@ -21,7 +21,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from model.report import theme as look
-from model.report.chartfiles import ChartFiles, render_chart
+from model.report.chartfiles import ChartFiles
 from model.sensitivity.words import StudyWords
 
 
@@ -32,14 +32,26 @@ def theme(lang: str = "en") -> Iterator[None]:
         yield
 
 
-@dataclass(frozen=True)
+@dataclass
 class Chart:
-    """A rendered study chart: file stem, words and its PNG and SVG."""
+    """A study chart: file stem, words, and its PNG and SVG once rendered (``files``)."""
 
     name: str
     title: str
     caption: str
-    files: ChartFiles
+    figure: Figure | None = None
+    files: ChartFiles | None = None
+
+
+def render_pending(charts: list[Chart], lang: str) -> None:
+    """Render every chart not rendered yet, in worker processes, in the study look of ``lang``."""
+    from model.report.parallel_render import render_figures
+
+    pending = [chart for chart in charts if chart.files is None]
+    with theme(lang):
+        images = render_figures([chart.figure for chart in pending])
+    for chart, (png, svg) in zip(pending, images, strict=True):
+        chart.files, chart.figure = ChartFiles(chart.name, png, svg), None
 
 
 class ChartWriter:
@@ -59,8 +71,8 @@ class ChartWriter:
         return look.new_figure(title, subtitle, look.STUDY, **subplots)
 
     def save(self, fig: Figure, name: str, title: str, caption: str) -> Chart:
-        with self.theme():
-            chart = Chart(name, title, caption, render_chart(fig, name))
+        """Keep ``fig`` as the chart ``name``; it is rendered with the page (:func:`render_pending`)."""
+        chart = Chart(name, title, caption, figure=fig)
         self.charts.append(chart)
         return chart
 

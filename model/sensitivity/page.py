@@ -28,7 +28,7 @@ import pandas as pd
 from model.atomic import atomic_directory, atomic_write_bytes
 from model.report.chartfiles import write_chart
 from model.report.htmlpage import frame_table, render_page
-from model.sensitivity.charts import Chart
+from model.sensitivity.charts import Chart, render_pending
 from model.sensitivity.words import PAGE_FILES, StudyWords
 
 TABLES = "tables"
@@ -196,6 +196,7 @@ def write_page(
     """
     words = words or StudyWords()
     page_name, markdown_name, charts_name = PAGE_FILES[words.lang]
+    render_pending([chart for section in sections for chart in section.charts], words.lang)
     with atomic_directory(directory / charts_name) as charts:
         for section in sections:
             for chart in section.charts:
