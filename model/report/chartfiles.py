@@ -1,7 +1,8 @@
 """The chart writer: a figure's PNG (300 dpi), SVG and, where it has one, its CSV, saved together.
 
-Reports and study pages both save charts through :func:`render_chart` (bytes, kept for
-the HTML and PDF pages) and :func:`write_chart` (the files, side by side). The files
+Charts are drawn to bytes by :func:`png_bytes` and :func:`svg_bytes` (reports and study
+pages do it in worker processes, :mod:`model.report.parallel_render`; :func:`render_chart`
+does both in this process) and written by :func:`write_chart` (the files, side by side). The files
 are deterministic: no software name in the PNG, no date or creator in the SVG, and
 the theme's fixed SVG hash salt (:mod:`model.report.theme`).
 """
@@ -62,26 +63,6 @@ def render_chart(fig: Figure, name: str, csv: str | None = None) -> ChartFiles:
     """Render ``fig`` once as PNG and SVG (its layout computed once, for both)."""
     png = png_bytes(fig)
     return ChartFiles(name, png, svg_bytes(fig), csv)
-
-
-def freeze_layout(fig: Figure, dpi: int = DPI) -> None:
-    """Run the figure's layout engine once, at ``dpi``, and keep the result.
-
-    With a layout engine (constrained layout), every ``savefig`` lays the figure out
-    and draws it twice (a layout pass, then the real one); after this each format is
-    one plain draw of the same layout. A figure without an engine is left as it is.
-    """
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
-
-    if fig.get_layout_engine() is None or isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
-        return
-    original = fig.dpi
-    try:
-        fig.dpi = dpi
-        fig.draw_without_rendering()
-    finally:
-        fig.dpi = original
-    fig.set_layout_engine("none")
 
 
 def write_chart(chart: ChartFiles, figures: Path, tables: Path | None = None, encoding: str = "utf-8") -> None:

@@ -118,7 +118,7 @@ def render_document(
     opt_jobs, opt_progress = _OPTIONS.get()
     jobs = jobs if jobs is not None else opt_jobs if opt_jobs is not None else default_jobs()
     progress = progress if progress is not None else opt_progress
-    params = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+    params = _settings()
 
     texts = text_pages(doc)
     total = len(texts) + len(doc.charts)
@@ -155,7 +155,7 @@ def render_figures(
     progress = progress if progress is not None else opt_progress
     if not figures:
         return []
-    params = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+    params = _settings()
     count = max(1, min(GROUPS, len(figures)))
     groups = [list(range(len(figures)))[g::count] for g in range(count)]  # interleaved: even loads
     calls = [(pickle.dumps([figures[i] for i in group]), params) for group in groups]
@@ -224,35 +224,39 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
     return multiprocessing.get_context("fork")
 
 
-def _draw_images(payload: bytes, params: dict) -> list[tuple[bytes, bytes]]:
-    """(PNG, SVG) of each pickled figure, under the parent's matplotlib settings."""
-    from model.report import chartfiles
+def _settings() -> dict:
+    """This process's matplotlib settings (the theme, fonts included), to hand to a worker."""
+    return {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
 
-    saved = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+
+@contextlib.contextmanager
+def _parent_settings(params: dict) -> Iterator[None]:
+    """Draw under the parent's matplotlib settings ``params``; this process's come back after."""
+    saved = _settings()
     if "Noto Sans CJK TC" in params.get("font.family", ()):
         from model.report.fonts import register_cjk
 
         register_cjk()
     dict.update(matplotlib.rcParams, params)
     try:
-        return [(chartfiles.png_bytes(fig), chartfiles.svg_bytes(fig)) for fig in pickle.loads(payload)]
+        yield
     finally:
         dict.update(matplotlib.rcParams, saved)
+
+
+def _draw_images(payload: bytes, params: dict) -> list[tuple[bytes, bytes]]:
+    """(PNG, SVG) of each pickled figure, under the parent's matplotlib settings."""
+    from model.report import chartfiles
+
+    with _parent_settings(params):
+        return [(chartfiles.png_bytes(fig), chartfiles.svg_bytes(fig)) for fig in pickle.loads(payload)]
 
 
 def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes]], bytes]:
     """One group of pages, under the parent's matplotlib settings (restored afterwards):
     each chart's (PNG, SVG), and the group's PDF."""
-    saved = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
-    if "Noto Sans CJK TC" in params.get("font.family", ()):
-        from model.report.fonts import register_cjk
-
-        register_cjk()
-    dict.update(matplotlib.rcParams, params)
-    try:
+    with _parent_settings(params):
         return _draw_pages(pickle.loads(payload))
-    finally:
-        dict.update(matplotlib.rcParams, saved)
 
 
 def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes]], bytes]:

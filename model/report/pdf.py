@@ -267,7 +267,7 @@ def chart_page(fig: Figure, caption: str, label: str):
     The page (a ``Bbox`` in inches, for ``savefig(bbox_inches=...)``) extends the
     figure downwards by the caption band and sideways to stay 16:9; the caption,
     wrapped to the chart's width, shrinks until it fits the band. Lay the figure out
-    first (:func:`model.report.chartfiles.png_bytes` or ``freeze_layout``): the page is saved without
+    first (:func:`model.report.chartfiles.png_bytes`): the page is saved without
     re-running the layout, so the chart matches its PNG and SVG.
     """
     from matplotlib.transforms import Bbox

@@ -23,11 +23,6 @@ from model.sensitivity.worlds import WorldModel
 
 PRIM_TARGETS = {name: output(name).label["en"] for name in ("p_collapse", "japan_alone", "korea_alone")}
 """Registered outputs (model.outputs) whose worlds PRIM explains, with their labels."""
-PRIM_QUESTIONS = {
-    "p_collapse": "when does the regional balance collapse?",
-    "japan_alone": "when does Japan balance alone?",
-    "korea_alone": "when does Korea balance alone?",
-}
 
 
 @dataclass
