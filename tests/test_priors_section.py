@@ -170,11 +170,11 @@ def test_every_uncertain_prior_gets_a_mini_panel_with_its_unit(baseline):
         with theme.theme(lang):
             out = ChartList(tx)
             add_prior_charts(out, baseline, tx)
+            figures = [chart.figure for chart in out.charts]  # built in the language's look
         assert len(out.charts) == math.ceil(len(uncertain) / PANELS_PER_FIGURE)
         codes = [code for chart in out.charts for code in dict.fromkeys(chart.table.frame["code"])]
         assert codes == list(uncertain)
-        for chart in out.charts:
-            fig = chart.figure
+        for chart, fig in zip(out.charts, figures, strict=True):
             width, height = fig.get_size_inches()
             assert width * 9 == pytest.approx(height * 16, rel=1e-3)
             panels = [ax for ax in fig.axes if ax.get_visible()]

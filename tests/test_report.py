@@ -395,7 +395,7 @@ def test_bad_input_is_a_one_line_error(tmp_path, runs):
 
 
 def test_a_failed_rendering_leaves_no_partial_report(runs, tmp_path, monkeypatch):
-    from model.report import chartfiles
+    from model.report import raster
 
     out = tmp_path / "reports"
     old = out / runs["paper"].name
@@ -405,7 +405,7 @@ def test_a_failed_rendering_leaves_no_partial_report(runs, tmp_path, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(chartfiles, "png_bytes", broken)
+    monkeypatch.setattr(raster, "page_pngs", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         render_run_report(runs["paper"], out)
     assert (old / "report.html").read_text() == "the previous report"  # the old report is intact

@@ -59,12 +59,17 @@ def legend_below(fig: Figure, handles, labels, ncol: int) -> None:
 
 def fit_titles(fig: Figure, titles: Sequence[tuple[Axes, Text]]) -> None:
     """Wrap each panel's left-aligned title so it ends before the next panel (or the
-    figure's edge); measured after a layout pass, in whatever language and font."""
+    figure's edge); measured after a layout pass, in whatever language and font.
+
+    Call it last, once the figure is complete: when every title fits, the layout pass
+    it made is kept (the layout engine is switched off), so drawing does not repeat it.
+    """
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.execute(fig)
     renderer = fig.canvas.get_renderer()
     gap = 6.0  # pixels kept clear before the next panel
+    wrapped = False
     for ax, title in titles:
         box = ax.get_window_extent(renderer)
         right = fig.bbox.x1 - gap
@@ -77,6 +82,9 @@ def fit_titles(fig: Figure, titles: Sequence[tuple[Axes, Text]]) -> None:
         while title.get_window_extent(renderer).x1 > right and width > 6:
             width -= 2
             title.set_text("\n".join(theme.wrap_label(text, width)))
+            wrapped = True
+    if engine is not None and not wrapped:
+        fig.set_layout_engine("none")
 
 
 def wrap_ticklabels(ax: Axes, axis: str, width: int) -> None:

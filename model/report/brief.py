@@ -206,15 +206,24 @@ def pdf_families(tx: Text) -> list[str]:
     return [LATIN_FAMILY, CJK_FAMILY]
 
 
-def brief_figure(doc: Document, about: Briefing) -> Figure:
-    """The brief as one A4 portrait page (it also fits Letter: its content ends above 10.6 in).
+@dataclass(frozen=True)
+class BriefPage:
+    """The brief's PDF page drawn without its headline chart, and where the chart goes:
+    ``slot`` is (x0, y0, x1, y1) in points from the page's lower left, None without a chart."""
 
-    Title, subtitle, the headline chart and its caption from the top; the citation and
-    the run's reproducibility line at the foot; the three bullets between, in the
-    largest type (<= 11 pt) that fits.
+    pdf: bytes
+    slot: tuple[float, float, float, float] | None
+
+
+def brief_figure(doc: Document, about: Briefing, aspect: float) -> tuple[Figure, tuple | None]:
+    """The brief as one A4 portrait page (it also fits Letter: its content ends above 10.6 in),
+    with a free slot, ``aspect`` (height / width) of the text width, for the headline chart.
+
+    Title, subtitle, the headline chart's slot and its caption from the top; the
+    citation and the run's reproducibility line at the foot; the three bullets between,
+    in the largest type (<= 11 pt) that fits. Returns the figure and the slot (points,
+    as :attr:`BriefPage.slot`).
     """
-    from matplotlib.image import imread
-
     from model.report import theme
 
     tx, words = doc.tx, doc.words
@@ -225,12 +234,10 @@ def brief_figure(doc: Document, about: Briefing) -> Figure:
     y = _pdf_text(fig, y, words.title, 17, width * 0.95, color=theme.INK, fontfamily=family) + 0.05
     y = _pdf_text(fig, y, words.subtitle, 10.5, width, color=theme.MUTED, fontfamily=family) + 0.15
     chart = headline_chart(doc)
-    if chart is not None and chart.png:
-        image = imread(io.BytesIO(chart.png), format="png")
-        h = width * image.shape[0] / image.shape[1]
-        ax = fig.add_axes((PDF_MARGIN_IN / A4_IN[0], 1 - (y + h) / A4_IN[1], width / A4_IN[0], h / A4_IN[1]))
-        ax.imshow(image, interpolation="antialiased")
-        ax.set_axis_off()
+    slot = None
+    if chart is not None:
+        h = width * aspect
+        slot = (PDF_MARGIN_IN * 72, (A4_IN[1] - y - h) * 72, (PDF_MARGIN_IN + width) * 72, (A4_IN[1] - y) * 72)
         y += h + 0.08
         y = _pdf_text(fig, y, chart.caption, 8, width, color=theme.MUTED, fontfamily=family) + 0.2
     footer = [source_line(tx), run_line(doc)]
@@ -245,7 +252,7 @@ def brief_figure(doc: Document, about: Briefing) -> Figure:
     y = top
     for line in footer:
         y = _pdf_text(fig, y, line, 7.5, width, color=theme.MUTED, fontfamily=family) + 0.05
-    return fig
+    return fig, slot
 
 
 def _text_height(text: str, size: float, width_in: float) -> float:
@@ -255,12 +262,42 @@ def _text_height(text: str, size: float, width_in: float) -> float:
     return len(wrap(text, _columns(width_in * 72, size))) * size * 1.38 / 72
 
 
-def render_brief_pdf(doc: Document, about: Briefing) -> bytes:
-    """The brief as one PDF page (no dates in the file, so the same report gives the same bytes)."""
+def brief_page(doc: Document, about: Briefing, aspect: float) -> BriefPage:
+    """The brief's page without its chart (no dates in the file, so the same report gives
+    the same bytes); ``aspect`` is the headline chart's height / width."""
     from matplotlib.backends.backend_pdf import PdfPages
 
+    from model.report.pdf import lean_font_subsets
+
+    fig, slot = brief_figure(doc, about, aspect)
     buffer = io.BytesIO()
     metadata = {"Title": doc.words.title, "Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
-    with PdfPages(buffer, metadata=metadata) as pdf:
-        pdf.savefig(brief_figure(doc, about))
+    with lean_font_subsets(), PdfPages(buffer, metadata=metadata) as pdf:
+        pdf.savefig(fig)
+    return BriefPage(buffer.getvalue(), slot)
+
+
+def render_brief_pdf(page: BriefPage, title: str, charts_pdf: bytes, chart_page: int, chart_box: tuple) -> bytes:
+    """The brief: ``page`` with the headline chart in its slot, as vector graphics.
+
+    The chart is page ``chart_page`` (0-based) of ``charts_pdf`` (the report's PDF),
+    cut to ``chart_box`` (x0, y0, x1, y1 in points: the chart without its caption)
+    and scaled into the slot, so the brief shows the very chart the report prints.
+    """
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import RectangleObject
+
+    writer = PdfWriter()
+    brief = writer.add_page(PdfReader(io.BytesIO(page.pdf)).pages[0])
+    if page.slot is not None:
+        chart = PdfReader(io.BytesIO(charts_pdf)).pages[chart_page]
+        chart.cropbox = RectangleObject(chart_box)  # pypdf clips a merged page to its crop box
+        x0, y0, x1, y1 = chart_box
+        sx0, sy0, sx1, sy1 = page.slot
+        scale = min((sx1 - sx0) / (x1 - x0), (sy1 - sy0) / (y1 - y0))
+        place = Transformation().translate(-x0, -y0).scale(scale).translate(sx0, sy1 - (y1 - y0) * scale)
+        brief.merge_transformed_page(chart, place)
+    writer.metadata = {"/Title": title}
+    buffer = io.BytesIO()
+    writer.write(buffer)
     return buffer.getvalue()

@@ -1,10 +1,13 @@
-"""The chart writer: a figure's PNG (300 dpi), SVG and, where it has one, its CSV, saved together.
+"""The chart writer: a figure's PNG, SVG and, where it has one, its CSV, saved together.
 
-Charts are drawn to bytes by :func:`png_bytes` and :func:`svg_bytes` (reports and study
-pages do it in worker processes, :mod:`model.report.parallel_render`; :func:`render_chart`
-does both in this process) and written by :func:`write_chart` (the files, side by side). The files
-are deterministic: no software name in the PNG, no date or creator in the SVG, and
-the theme's fixed SVG hash salt (:mod:`model.report.theme`).
+A chart is laid out once (:func:`lay_out`) and drawn once per vector format: as SVG
+and as a PDF page; its PNG is that PDF page rasterised (:mod:`model.report.raster`,
+at :data:`~model.report.theme.DPI`). :func:`draw_figures` does this for a few figures
+at a time (one PDF, so each font is subset once); reports and study pages call it in
+worker processes (:mod:`model.report.parallel_render`), :func:`render_chart` in this
+one. :func:`write_chart` writes the files side by side. The files are deterministic:
+no software name or date in the PNG, no date or creator in the SVG, and the theme's
+fixed SVG hash salt (:mod:`model.report.theme`).
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.figure import Figure
-
-from model.report.theme import DPI
 
 
 @dataclass(frozen=True)
@@ -28,29 +29,19 @@ class ChartFiles:
     csv: str | None = None
 
 
-def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
-    """The figure as PNG at ``dpi``.
-
-    A figure with a layout engine is laid out during this one draw and keeps that
-    layout (its engine is switched off), so its SVG and PDF that follow are single
-    draws of the same layout; ``savefig`` would lay it out and draw it twice.
-    """
+def lay_out(fig: Figure) -> None:
+    """Run ``fig``'s layout engine once, then switch it off, so every format that follows
+    draws that one layout (``savefig`` would lay the figure out again for each)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-    buffer = io.BytesIO()
-    if fig.get_layout_engine() is None or isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        return buffer.getvalue()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    original = fig.dpi
-    try:
-        fig.dpi = dpi
-        FigureCanvasAgg(fig).print_png(buffer, metadata={"Software": None})
-    finally:
-        fig.dpi = original
+    engine = fig.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        return
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)  # the layout measures text with a renderer; Agg's is at hand
+    engine.execute(fig)
     fig.set_layout_engine("none")
-    return buffer.getvalue()
 
 
 def svg_bytes(fig: Figure) -> bytes:
@@ -59,10 +50,25 @@ def svg_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def draw_figures(figures: list[Figure]) -> list[tuple[bytes, bytes]]:
+    """Each figure's (PNG, SVG): laid out once, drawn as SVG and as a page of one PDF,
+    whose pages are rasterised into the PNGs."""
+    from model.report.pdf import pages_pdf
+    from model.report.raster import WHOLE_PAGE, page_pngs
+
+    svgs = []
+    for fig in figures:
+        lay_out(fig)
+        svgs.append(svg_bytes(fig))
+    pdf = pages_pdf([(fig, None) for fig in figures])
+    pngs = page_pngs(pdf, [(i, WHOLE_PAGE, tuple(fig.get_size_inches())) for i, fig in enumerate(figures)])
+    return list(zip(pngs, svgs, strict=True))
+
+
 def render_chart(fig: Figure, name: str, csv: str | None = None) -> ChartFiles:
-    """Render ``fig`` once as PNG and SVG (its layout computed once, for both)."""
-    png = png_bytes(fig)
-    return ChartFiles(name, png, svg_bytes(fig), csv)
+    """Render ``fig`` as PNG and SVG, in this process (its layout computed once, for both)."""
+    ((png, svg),) = draw_figures([fig])
+    return ChartFiles(name, png, svg, csv)
 
 
 def write_chart(chart: ChartFiles, figures: Path, tables: Path | None = None, encoding: str = "utf-8") -> None:

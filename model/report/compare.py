@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from model.report import compare_charts, tables, theme
@@ -28,7 +29,7 @@ def build_comparison_charts(runs: Sequence[RunData], tx: Text) -> list[Chart]:
     out = ChartList(tx)
     structural = any(r.structural for r in runs)
     table = tables.cmp_played(runs, tx)
-    out.add("played", "chart_cmp_played", tx("cap_cmp_played"), table, compare_charts.cmp_played(table, runs, tx))
+    out.add("played", "chart_cmp_played", tx("cap_cmp_played"), table, partial(compare_charts.cmp_played, table, runs, tx))
     if structural:
         table = tables.cmp_outcomes(runs, tx)
         out.add(
@@ -36,17 +37,17 @@ def build_comparison_charts(runs: Sequence[RunData], tx: Text) -> list[Chart]:
             "chart_cmp_outcomes",
             tx("cap_cmp_outcomes"),
             table,
-            compare_charts.cmp_outcomes(table, runs, tx),
+            partial(compare_charts.cmp_outcomes, table, runs, tx),
         )
         table = tables.cmp_burden(runs, tx)
-        out.add("burden", "chart_cmp_burden", tx("cap_cmp_burden"), table, compare_charts.cmp_burden(table, runs, tx))
+        out.add("burden", "chart_cmp_burden", tx("cap_cmp_burden"), table, partial(compare_charts.cmp_burden, table, runs, tx))
         table = tables.cmp_components(runs, tx)
         out.add(
             "burden-components",
             "chart_cmp_components",
             tx("cap_cmp_components"),
             table,
-            compare_charts.cmp_components(table, runs, tx),
+            partial(compare_charts.cmp_components, table, runs, tx),
         )
     table = tables.cmp_commitment(runs, tx)
     out.add(
@@ -54,7 +55,7 @@ def build_comparison_charts(runs: Sequence[RunData], tx: Text) -> list[Chart]:
         "chart_cmp_commitment",
         tx("cap_cmp_commitment"),
         table,
-        compare_charts.cmp_commitment(table, runs, tx),
+        partial(compare_charts.cmp_commitment, table, runs, tx),
     )
     return out.charts
 

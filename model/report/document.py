@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from matplotlib.figure import Figure
 
@@ -13,15 +15,25 @@ from model.report.text import Text
 
 @dataclass
 class Chart:
-    """One chart: its file stem, words, figure, data table and rendered bytes."""
+    """One chart: its file stem, words, data table, the recipe of its figure and its rendered bytes.
+
+    ``build`` makes the figure (a picklable callable, ``functools.partial`` of a chart
+    function and its table); the figure is made when first asked for
+    (:attr:`figure`), so a report's charts are built by the processes that draw them
+    (:mod:`model.report.parallel_render`), not one after another before.
+    """
 
     name: str
     title: str
     caption: str
-    figure: Figure
+    build: Callable[[], Figure]
     table: Table
     png: bytes = b""
     svg: bytes = b""
+
+    @cached_property
+    def figure(self) -> Figure:
+        return self.build()
 
 
 @dataclass
@@ -31,9 +43,13 @@ class ChartList:
     tx: Text
     charts: list[Chart] = field(default_factory=list)
 
-    def add(self, name: str, title_key: str, caption: str, table: Table, figure: Figure) -> None:
-        """Append a chart titled by the text key ``title_key``."""
-        self.charts.append(Chart(f"{len(self.charts) + 1:02d}-{name}", self.tx(title_key), caption, figure, table))
+    def add(
+        self, name: str, title_key: str, caption: str, table: Table, build: Callable[[], Figure], title: str = ""
+    ) -> None:
+        """Append a chart titled by the text key ``title_key`` (or by ``title``), its figure made by ``build``."""
+        self.charts.append(
+            Chart(f"{len(self.charts) + 1:02d}-{name}", title or self.tx(title_key), caption, build, table)
+        )
 
 
 @dataclass

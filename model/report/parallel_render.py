@@ -1,20 +1,22 @@
-"""Draw a report's charts and PDF pages on every core, each figure laid out once.
+"""Build and draw a report's charts and PDF pages on every core, each figure laid out once.
 
-A report's figures are built in the parent process; drawing them is most of the
-rendering time. :func:`render_document` splits the PDF's pages into a few groups of
-consecutive pages (:func:`page_groups`), pickles each group's figures and hands the
-groups to worker processes (forked on Linux, else joblib's loky). A worker lays each
-chart out once, in its PNG draw (:func:`model.report.chartfiles.png_bytes`), draws it
-as PNG (300 dpi), SVG and its PDF page (caption and page number below it), and writes
-the group's pages as one PDF, so each font is subset once per group. Meanwhile the
-parent writes what needs no drawing (the tables), shows a progress bar on stderr,
-then joins the groups' PDFs in order (:func:`model.report.pdf.join_pages`).
+Drawing is most of a report's rendering time, and building the figures comes next.
+:func:`render_document` splits the PDF's pages into a few groups of consecutive
+pages (:func:`page_groups`) and hands each group to a worker process. A worker builds
+each of its charts (:attr:`model.report.document.Chart.build`), lays it out once,
+draws it as SVG and as its PDF page (caption and page number below it), writes the
+group's pages as one PDF (each font subset once per group) and rasterises each chart
+from its page into the PNG (:mod:`model.report.raster`). Meanwhile the parent writes
+what needs no drawing (the tables), shows a progress bar on stderr, then joins the
+groups' PDFs in order (:func:`model.report.pdf.join_pages`).
 
-Workers get the parent's matplotlib settings (the theme, fonts included) with each
-task, and every group is drawn from its own unpickled copy of the figures, also when
-it runs in this process (``jobs=1``); the groups depend on the pages alone. So the
-files are the same bytes whatever the number of workers, and the parent's figures
-are left untouched.
+On Linux the workers are forked once the pages are listed, so they build the charts
+from the parent's data without pickling it (:data:`_INHERITED`); elsewhere joblib's
+loky processes get the figures, built here, pickled. Every worker draws under the
+parent's matplotlib settings (the theme, fonts included), and the groups depend on the
+pages alone, so the files are the same bytes whatever the number of workers (with
+``jobs=1`` the groups are drawn here, one after another, each from freshly built
+figures), and the parent's figures are never drawn on.
 
 :func:`render_options` sets the number of workers and whether progress is shown
 for the renderings inside it (the command line's ``--jobs`` and ``--quiet``);
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
+from matplotlib.figure import Figure
 
 from model.report.chartfiles import ChartFiles
 from model.report.document import Document
@@ -67,10 +70,13 @@ def default_jobs() -> int:
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered report: each chart's files (in the document's order) and the PDF bytes."""
+    """A rendered report: each chart's files (in the document's order), the PDF bytes, and
+    where each chart is in the PDF: (page index, box of the chart without its caption,
+    x0, y0, x1, y1 in points)."""
 
     charts: list[ChartFiles]
     pdf: bytes
+    places: list[tuple[int, tuple[float, float, float, float]]]
 
 
 def page_groups(weights: list[float], groups: int = GROUPS) -> list[list[int]]:
@@ -102,23 +108,22 @@ def render_document(
     progress: bool | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> Rendered:
-    """Draw every chart of ``doc`` (PNG, SVG, PDF page) and its text pages; join the PDF.
+    """Build and draw every chart of ``doc`` (PNG, SVG, PDF page) and its text pages; join the PDF.
 
     The pages are drawn in :func:`page_groups` of consecutive pages, one task each: a
-    task lays each of its charts out once and draws it as PNG, SVG and a PDF page, and
-    writes its pages as one PDF (each font subset once per group). ``jobs`` is the
-    number of worker processes (1: draw in this process); ``progress`` shows a bar on
-    stderr (None: only on a terminal). Arguments left None take the values of
-    :func:`render_options`, then the defaults. ``meanwhile`` is called in this
-    process while the workers draw (work that needs no drawing: the tables, say).
-    Sets ``chart.png`` and ``chart.svg`` of each chart of ``doc``.
+    task builds each of its charts, lays it out once, draws it as SVG and as a PDF
+    page, writes its pages as one PDF (each font subset once per group) and rasterises
+    the chart pages into PNGs. ``jobs`` is the number of worker processes (1: draw in
+    this process); ``progress`` shows a bar on stderr (None: only on a terminal).
+    Arguments left None take the values of :func:`render_options`, then the defaults.
+    ``meanwhile`` is called in this process while the workers draw (work that needs
+    no drawing: the tables, say). Sets ``chart.png`` and ``chart.svg`` of each chart of ``doc``.
     """
     from model.report.pdf import add_page_number, join_pages, page_label, text_pages
 
     opt_jobs, opt_progress = _OPTIONS.get()
     jobs = jobs if jobs is not None else opt_jobs if opt_jobs is not None else default_jobs()
     progress = progress if progress is not None else opt_progress
-    params = _settings()
 
     texts = text_pages(doc)
     total = len(texts) + len(doc.charts)
@@ -127,21 +132,50 @@ def render_document(
         add_page_number(page, page_label(doc, number, total))
         pages.append(("text", page))
     for number, chart in enumerate(doc.charts, start=len(texts) + 1):
-        pages.append(("chart", chart.figure, chart.caption, page_label(doc, number, total)))
+        pages.append(("chart", chart, chart.caption, page_label(doc, number, total)))
     groups = page_groups([TEXT_WEIGHT if p[0] == "text" else CHART_WEIGHT for p in pages])
-    calls = [(pickle.dumps([pages[i] for i in group]), params) for group in groups]
     # the heaviest groups first, so the last to finish is a light one
-    order = sorted(range(len(calls)), key=lambda g: -sum(pages[i][0] == "chart" for i in groups[g]))
-    results: list[Any] = [None] * len(calls)
-    for g, result in zip(order, _run([calls[g] for g in order], jobs, progress, meanwhile), strict=True):
+    order = sorted(range(len(groups)), key=lambda g: -sum(pages[i][0] == "chart" for i in groups[g]))
+    results: list[Any] = [None] * len(groups)
+    drawn = _run_pages(pages, [groups[g] for g in order], jobs, progress, meanwhile)
+    for g, result in zip(order, drawn, strict=True):
         results[g] = result
 
     images = [image for drawn, _pdf in results for image in drawn]
     files: list[ChartFiles] = []
-    for chart, (png, svg) in zip(doc.charts, images, strict=True):
+    places = []
+    for page, chart, (png, svg, box) in zip(range(len(texts), total), doc.charts, images, strict=True):
         chart.png, chart.svg = png, svg
         files.append(ChartFiles(chart.name, png, svg))
-    return Rendered(files, join_pages([pdf for _drawn, pdf in results], doc.words.title))
+        places.append((page, box))
+    return Rendered(files, join_pages([pdf for _drawn, pdf in results], doc.words.title), places)
+
+
+_INHERITED: list[tuple] = []  # the pages forked workers draw from, set while they run
+
+
+def _run_pages(
+    pages: list[tuple], groups: list[list[int]], jobs: int, progress: bool | None, meanwhile: Callable[[], None] | None
+) -> Iterator[tuple[list[tuple[bytes, bytes, tuple]], bytes]]:
+    """Each group's drawing (:func:`_draw_pages`), in order: a forked worker finds its
+    pages in :data:`_INHERITED`; a loky worker is sent them, each chart as its figure."""
+    params = _settings()
+    forked = min(jobs, len(groups)) > 1 and _fork_context() is not None
+    if forked or min(jobs, len(groups)) <= 1:
+        calls = [(group, params) for group in groups]
+        _INHERITED[:] = pages
+        try:
+            yield from _run(calls, jobs, progress, meanwhile, draw=_draw_inherited)
+        finally:
+            _INHERITED.clear()
+        return
+    payloads = [[_with_figure(pages[i]) for i in group] for group in groups]
+    yield from _run([(pickle.dumps(p), params) for p in payloads], jobs, progress, meanwhile)
+
+
+def _with_figure(page: tuple) -> tuple:
+    """A chart page with its chart's figure in place of the chart (to be pickled)."""
+    return (page[0], page[1].build(), *page[2:]) if page[0] == "chart" else page
 
 
 def render_figures(
@@ -249,31 +283,44 @@ def _draw_images(payload: bytes, params: dict) -> list[tuple[bytes, bytes]]:
     from model.report import chartfiles
 
     with _parent_settings(params):
-        return [(chartfiles.png_bytes(fig), chartfiles.svg_bytes(fig)) for fig in pickle.loads(payload)]
+        return chartfiles.draw_figures(pickle.loads(payload))
 
 
-def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    """One group of pages, under the parent's matplotlib settings (restored afterwards):
-    each chart's (PNG, SVG), and the group's PDF."""
+def _draw_inherited(group: list[int], params: dict) -> tuple[list[tuple[bytes, bytes, tuple]], bytes]:
+    """The pages ``group`` of :data:`_INHERITED`, drawn under the parent's matplotlib settings."""
+    with _parent_settings(params):
+        return _draw_pages([_INHERITED[i] for i in group])
+
+
+def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes, tuple]], bytes]:
+    """One pickled group of pages, under the parent's matplotlib settings (restored afterwards)."""
     with _parent_settings(params):
         return _draw_pages(pickle.loads(payload))
 
 
-def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
+def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes, tuple]], bytes]:
+    """Each chart's (PNG, SVG, box on its PDF page in points) and the pages' PDF. A chart
+    page holds its chart (built here, afresh) or, sent pickled, its figure; a text page its figure."""
     from model.report import chartfiles
     from model.report.pdf import chart_page, pages_pdf
+    from model.report.raster import figure_crop, page_pngs
 
-    images: list[tuple[bytes, bytes]] = []
+    svgs: list[bytes] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    crops: list[tuple[int, tuple, tuple]] = []
     printed: list[tuple] = []
     for page in pages:
         if page[0] == "text":
             printed.append((page[1], None))
             continue
-        _kind, fig, caption, label = page
-        FigureCanvasAgg(fig)
-        png = chartfiles.png_bytes(fig)  # lays the chart out, once, for every format
-        images.append((png, chartfiles.svg_bytes(fig)))
-        printed.append((fig, chart_page(fig, caption, label)))
-    return images, pages_pdf(printed)
+        _kind, source, caption, label = page
+        fig = source if isinstance(source, Figure) else source.build()
+        chartfiles.lay_out(fig)
+        svgs.append(chartfiles.svg_bytes(fig))  # before the caption joins the figure
+        box = chart_page(fig, caption, label)
+        size = tuple(fig.get_size_inches())
+        crops.append((len(printed), figure_crop(box, size), size))
+        boxes.append((-box.x0 * 72, -box.y0 * 72, (size[0] - box.x0) * 72, (size[1] - box.y0) * 72))
+        printed.append((fig, box))
+    pdf = pages_pdf(printed)
+    return list(zip(page_pngs(pdf, crops), svgs, boxes, strict=True)), pdf

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -317,8 +318,8 @@ def add_prior_charts(out: ChartList, loaded: Any | None, tx: Text) -> None:
         chunk = dict(items[group.start : group.stop])
         title = tx("chart_priors") if len(groups) == 1 else tx("chart_priors_part", part=part, parts=len(groups))
         caption = tx("cap_priors", lo=tx.pct(TAIL, 2), hi=tx.pct(1 - TAIL, 2), fixed=fixed)
-        out.add(f"priors-{part}", "chart_priors", caption, density_table(chunk, tx), density_figure(chunk, tx, title))
-        out.charts[-1].title = title
+        build = partial(density_figure, chunk, tx, title)
+        out.add(f"priors-{part}", "chart_priors", caption, density_table(chunk, tx), build, title=title)
 
 
 # -- the PDF pages ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from model.atomic import atomic_directory
@@ -61,18 +62,18 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
     if claims is not None:
         table = claims_table(claims, tx)
         caption = tx("cap_claims", worlds=tx.count(int(claims["worlds"].iloc[0])))
-        out.add("paper-claims", "chart_claims", caption, table, claims_chart(table, tx))
+        out.add("paper-claims", "chart_claims", caption, table, partial(claims_chart, table, tx))
 
     table = tables.game_table(run, tx)
     caption = tx("cap_game_table" if run.structural else "cap_game_table_ordinal", rule=rule,
                  cite=tx("citation_short"))  # fmt: skip
-    out.add("game-table", "chart_game_table", caption, table, charts.game_table(table, run, tx))
+    out.add("game-table", "chart_game_table", caption, table, partial(charts.game_table, table, run, tx))
 
     table = tables.eq_sets(run, tx)
-    out.add("equilibrium-sets", "chart_eq_sets", tx("cap_eq_sets"), table, charts.eq_sets(table, run, tx))
+    out.add("equilibrium-sets", "chart_eq_sets", tx("cap_eq_sets"), table, partial(charts.eq_sets, table, run, tx))
 
     table = tables.game_types(run, tx)
-    out.add("game-types", "chart_game_types", tx("cap_game_types"), table, charts.game_types(table, run, tx))
+    out.add("game-types", "chart_game_types", tx("cap_game_types"), table, partial(charts.game_types, table, run, tx))
 
     if run.structural:
         from model.report.distribution import japan_burden_sample
@@ -87,7 +88,7 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
                 worlds=tx.count(run.worlds),
             )
             out.add(
-                "burden-distribution", "chart_burden_dist", caption, table, charts.burden_distribution(table, run, tx)
+                "burden-distribution", "chart_burden_dist", caption, table, partial(charts.burden_distribution, table, run, tx)
             )
         else:
             _warn(f"warning: {run.path}: results.nc holds no burden sample (an older run); distribution left out")
@@ -97,11 +98,11 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
             "chart_components",
             tx("cap_components", years=years),
             table,
-            charts.burden_components(table, run, tx),
+            partial(charts.burden_components, table, run, tx),
         )
 
     table = tables.commitment(run, tx)
-    out.add("commitment", "chart_commitment", tx("cap_commitment"), table, charts.commitment(table, run, tx))
+    out.add("commitment", "chart_commitment", tx("cap_commitment"), table, partial(charts.commitment, table, run, tx))
 
     if run.has_trace:
         from model.report.convergence import convergence
@@ -113,7 +114,7 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
             worlds=tx.count(int(series["worlds"].max())),
             chunks=int(series["chunks"].max()),
         )
-        out.add("convergence", "chart_convergence", caption, table, charts.convergence(table, run, tx))
+        out.add("convergence", "chart_convergence", caption, table, partial(charts.convergence, table, run, tx))
     else:
         _warn(f"warning: {run.path}: results.nc holds no convergence trace (an older run); chart left out")
 
@@ -152,11 +153,11 @@ def write_document(
     """Render ``doc`` into ``target`` (replacing an older report atomically); with ``pptx``
     also the briefing deck. ``about`` (the runs' scenario, date and claims) feeds the
     one-page brief and the deck."""
-    from model.report.brief import render_brief_html, render_brief_pdf
+    from model.report.brief import brief_page, headline_chart, render_brief_html, render_brief_pdf
     from model.report.html import render_html
     from model.report.markdown import render_markdown
     from model.report.parallel_render import render_document
-    from model.report.pdf import lean_font_subsets, text_page_count
+    from model.report.pdf import text_page_count
     from model.report.workbook import write_workbook
 
     encoding = "utf-8-sig" if doc.tx.zh else "utf-8"  # a BOM lets spreadsheets read the Chinese
@@ -178,17 +179,20 @@ def write_document(
             elif doc.words.inputs is not None:
                 (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
             (tmp / "report.xlsx").write_bytes(write_workbook(doc, runs, inputs))  # "About" names the runs
+            brief.append(brief_page(doc, about, theme.REPORT.height / theme.REPORT.width))  # its chart comes later
 
+        about = about or Briefing("", tuple(doc.run_ids), "")
+        brief: list = []
         rendered = render_document(doc, meanwhile=numbers)  # every chart's PNG, SVG and PDF page, on every core
         for files in rendered.charts:
             write_chart(files, tmp / "figures")
         (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")
         (tmp / "report.pdf").write_bytes(rendered.pdf)
         (tmp / "summary.md").write_text(render_markdown(doc), encoding="utf-8")
-        about = about or Briefing("", tuple(doc.run_ids), "")
         (tmp / "brief.html").write_text(render_brief_html(doc, about), encoding="utf-8")
-        with lean_font_subsets():  # embedded fonts without their (unused) layout tables: faster
-            (tmp / "brief.pdf").write_bytes(render_brief_pdf(doc, about))
+        headline = headline_chart(doc)
+        page, box = rendered.places[doc.charts.index(headline)] if headline is not None else (0, ())
+        (tmp / "brief.pdf").write_bytes(render_brief_pdf(brief[0], doc.words.title, rendered.pdf, page, box))
         if pptx:
             from model.report.deck import render_pptx
 
