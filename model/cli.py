@@ -58,7 +58,15 @@ def _load_run_config(
     return load_config(config, extra, labels)
 
 
-@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=OneLineGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    lazy_commands={  # they live with their packages, imported only when used
+        "report": "model.report:report_command",
+        "sweep": "model.sensitivity.commands:sweep_command",
+        "sensitivity": "model.sensitivity.commands:sensitivity_command",
+    },
+)
 @click.version_option(package_name="offshore")
 def main() -> None:
     """Monte Carlo risk model of the Japan-Korea burden-sharing dilemma over Taiwan."""
@@ -114,8 +122,12 @@ def run(
     from model.summary import summary_text
 
     execution = execution_from_options(jobs, backend, scheduler, quiet, target_se, force_jobs)
+    preloading = None
     if not no_report:
         _not_a_file(reports_dir, "--reports-dir")
+        from model.report import preload
+
+        preloading = preload()  # the report's imports, while the workers simulate
     try:
         with bad_input_fails():
             if resume_dir is not None:
@@ -133,7 +145,8 @@ def run(
     if not quiet:
         click.echo(summary_text(result.dataset))
         click.echo(f"stopped: {result.manifest.get('stop_reason')}; wall time {result.manifest.get('wall_seconds')} s")
-    if not no_report:
+    if preloading is not None:
+        preloading.join()
         from model.report.parallel_render import render_options
         from model.report.render import render_run_report
 
@@ -291,19 +304,6 @@ def app(config, host, port, samples, jobs, runs_dir, reports_dir):
     if not port_free(host, port):
         fail(f"error: --port: {host}:{port} is in use or cannot be bound; choose another port", 1)
     launch(config, host, port, samples, cap_jobs(jobs), runs_dir, reports_dir)
-
-
-def _register_packaged_commands() -> None:
-    """``report``, ``sweep`` and ``sensitivity`` live with their packages."""
-    from model.report import report_command
-    from model.sensitivity import sensitivity_command, sweep_command
-
-    main.add_command(report_command(), "report")
-    main.add_command(sweep_command(), "sweep")
-    main.add_command(sensitivity_command(), "sensitivity")
-
-
-_register_packaged_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

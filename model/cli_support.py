@@ -128,7 +128,27 @@ def _report(exc: BaseException) -> NoReturn:
 
 
 class OneLineGroup(click.Group):
-    """A click group whose every failure is one line on stderr with a meaningful status."""
+    """A click group whose every failure is one line on stderr with a meaningful status.
+
+    ``lazy_commands`` names commands by ``"module:factory"``: the module is imported, and
+    the factory called for the command, only when that command is asked for (its run,
+    or the help listing every command), so a command pays only for its own imports.
+    """
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            import importlib
+
+            module, _, factory = self.lazy_commands[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), factory)(), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

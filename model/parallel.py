@@ -3,11 +3,15 @@
 Results always come back in input order, and every task is a pure function of its
 arguments, so a study gives the same numbers whatever the backend or the number of
 jobs (the same guarantee as :mod:`model.execution` gives for one run).
+:func:`parallel_map` waits for its results; :func:`started_map` hands its tasks to the
+workers and lets this process go on with other work (its own maps included) until
+the results are asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from joblib import Parallel, delayed, parallel_config
@@ -55,3 +59,57 @@ def parallel_map(
         return out
     finally:
         bar.close()
+
+
+@contextlib.contextmanager
+def started_map(
+    func: Callable[..., T],
+    items: Sequence[Any] | Iterable[Any],
+    execution: Execution,
+    *,
+    desc: str = "",
+    unit: str = "task",
+) -> Iterator[Callable[[], list[T]]]:
+    """Start ``[func(item) for item in items]`` on ``execution``'s workers; within the
+    block, this process is free, and the block's value waits for the results (in order).
+
+    The workers take the tasks a few at a time, so maps made inside the block share them
+    (each task is still a pure function of its arguments: the numbers do not depend on
+    the interleaving). In this process (one job, or the sequential backend) the tasks run
+    when the results are asked for. If the block fails, its error comes once the workers
+    have finished the tasks (cancelling them midway upsets loky's executor); an
+    interrupt (Ctrl-C) abandons them at once.
+    """
+    items = list(items)
+    in_process = execution.backend == "sequential" or (execution.jobs == 1 and execution.scheduler is None)
+    if in_process or len(items) <= 1:
+        yield lambda: parallel_map(func, items, execution, desc=desc, unit=unit)
+        return
+    with backend_context(execution) as (backend, jobs), parallel_config(backend=backend, n_jobs=jobs):
+        pending = Parallel(return_as="generator")(delayed(func)(item) for item in items)
+        done: list[T] | None = None
+
+        def results() -> list[T]:
+            nonlocal done
+            if done is None:
+                bar = progress_bar(execution, len(items), desc, unit)
+                try:
+                    done = []
+                    for result in pending:
+                        done.append(result)
+                        bar.update(1)
+                finally:
+                    bar.close()
+            return done
+
+        try:
+            yield results
+        except Exception:
+            if done is None:  # the block failed: let the workers finish what they hold (cancelling upsets loky)
+                with contextlib.suppress(Exception):
+                    for _ in pending:
+                        pass
+            raise
+        finally:
+            if done is None:
+                pending.close()  # interrupted (Ctrl-C): the workers drop what is left

@@ -230,8 +230,25 @@ def _stats(box: Box, inside: np.ndarray, y: np.ndarray, n: int, y_total: float) 
     return BoxStats(box, mass_y / y_total if y_total > 0 else 0.0, mass_y / m if m else 0.0, m / n, m)
 
 
-def _peel_candidates(xj: np.ndarray, alpha: float) -> list[tuple[int, float, np.ndarray]]:
-    """(side, new bound, keep mask) for removing ~alpha of the box from either end of one input."""
+def _ranks(x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each input's dense ranks (int32 (d, n)) and its sorted distinct values (rank -> value).
+
+    Peeling compares and selects ranks instead of values: ranks order the worlds exactly
+    as the values do (equal values share a rank), so every cut, and so every box, is the
+    same, while selecting among 4-byte integers moves half the memory of 8-byte floats.
+    """
+    ranks = np.empty(x.shape, dtype=np.int32)
+    values = []
+    for j in range(x.shape[0]):
+        distinct, inverse = np.unique(x[j], return_inverse=True)
+        ranks[j] = inverse.reshape(-1)
+        values.append(distinct)
+    return ranks, values
+
+
+def _peel_candidates(xj: np.ndarray, alpha: float) -> list[tuple[int, int, np.ndarray]]:
+    """(side, new bound, keep mask) for removing ~alpha of the box from either end of one
+    input, given as its ranks (:func:`_ranks`); the bound is a rank too."""
     m = xj.size
     k = max(1, int(np.floor(alpha * m)))
     if k >= m:
@@ -247,7 +264,7 @@ def _peel_candidates(xj: np.ndarray, alpha: float) -> list[tuple[int, float, np.
                 continue
             cut = rest.min() if side == 0 else rest.max()
             keep = xj >= cut if side == 0 else xj <= cut
-        out.append((side, float(cut), keep))
+        out.append((side, int(cut), keep))
     return out
 
 
@@ -260,9 +277,12 @@ def peel(
     mass_min: float,
     n: int,
     y_total: float,
+    ranked: tuple[np.ndarray, list[np.ndarray]] | None = None,
 ) -> list[BoxStats]:
-    """The peeling trajectory over the ``active`` worlds (bool (n,))."""
+    """The peeling trajectory over the ``active`` worlds (bool (n,)); ``ranked`` is
+    :func:`_ranks` of ``x``, when the caller has it already."""
     d = x.shape[0]
+    ranks, values = ranked if ranked is not None else _ranks(x)
     box = Box.everything(d)
     idx = np.flatnonzero(active)
     trajectory = [_stats(box, active, y, n, y_total)]
@@ -271,9 +291,9 @@ def peel(
         yi = y[idx]
         if yi.size == 0 or yi.mean() >= 1.0 - 1e-12:
             break
-        best: tuple[float, int, int, int, float, np.ndarray] | None = None
+        best: tuple[float, int, int, int, int, np.ndarray] | None = None
         for j in range(d):
-            for side, cut, keep in _peel_candidates(x[j, idx], alpha):
+            for side, cut, keep in _peel_candidates(ranks[j, idx], alpha):
                 kept = int(keep.sum())
                 if kept < min_worlds:
                     continue
@@ -284,7 +304,7 @@ def peel(
         if best is None:
             break
         _, _, j, side, cut, keep = best
-        box = box.with_bound(j, side, cut)
+        box = box.with_bound(j, side, float(values[j][cut]))
         idx = idx[keep]
         inside = np.zeros(n, dtype=bool)
         inside[idx] = True
@@ -376,14 +396,17 @@ def prim(
     d, n = x.shape
     if y.shape != (n,):
         raise ValueError("y must have one value per world")
+    if not np.isfinite(x).all():
+        raise ValueError("x must be finite: PRIM cannot place a box bound on NaN or infinity")
     if not 0 < peel_alpha < 0.5 or not 0 < paste_alpha < 0.5 or not 0 < mass_min < 1:
         raise ValueError("peel_alpha and paste_alpha must lie in (0, 0.5), mass_min in (0, 1)")
     y_total = float(y.sum())
+    ranked = _ranks(x)
     active = np.ones(n, dtype=bool)
     found: list[FoundBox] = []
     while len(found) < max_boxes and active.any() and y[active].sum() > 0:
         base = float(y[active].mean())
-        trajectory = peel(x, y, active, alpha=peel_alpha, mass_min=mass_min, n=n, y_total=y_total)
+        trajectory = peel(x, y, active, alpha=peel_alpha, mass_min=mass_min, n=n, y_total=y_total, ranked=ranked)
         chosen, rule = _choose(trajectory, threshold)
         box = paste(x, y, active, trajectory[chosen].box, alpha=paste_alpha)
         inside = box.contains(x) & active

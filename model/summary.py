@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+import model.accessor  # noqa: F401 - registers ds.offshore
 from model.outputs import HEADLINE, OUTPUTS, Estimate
 
 

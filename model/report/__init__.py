@@ -28,6 +28,7 @@ footer), ``htmlpage`` (the jinja2 base of every HTML page), ``html``, ``pdf``,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,7 +37,7 @@ import click
 from model.report.errors import ReportError
 from model.report.text import LANGS
 
-__all__ = ["LANGS", "ReportError", "render_comparison", "render_run_report", "report_command"]
+__all__ = ["LANGS", "ReportError", "preload", "render_comparison", "render_run_report", "report_command"]
 
 
 def render_run_report(run_dir: Path, out_root: Path = Path("reports"), lang: str = "en", pptx: bool = False) -> Path:
@@ -63,6 +64,31 @@ def render_comparison(
     from model.report.compare import render_comparison as render
 
     return render([Path(p) for p in run_dirs], Path(out_root), lang, pptx=pptx)
+
+
+def preload() -> threading.Thread:
+    """Start importing what rendering a report needs (matplotlib, pandas, the renderers)
+    in a background thread, and return it (join it before rendering).
+
+    ``offshore run`` calls this before simulating: the simulation's workers keep the
+    cores busy while this process mostly waits for them, so the imports (about a second)
+    are done by the time the report starts. An import that fails here fails again, with
+    its message, when the report imports it.
+    """
+
+    def load() -> None:
+        import importlib
+
+        for module in ("model.report.render", "model.report.parallel_render", "model.report.pdf",
+                       "model.report.workbook", "model.report.raster", "pypdfium2"):  # fmt: skip
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001, S112 - reported when the report imports it
+                continue
+
+    thread = threading.Thread(target=load, name="offshore-report-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def report_command() -> click.Command:

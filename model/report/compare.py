@@ -29,7 +29,9 @@ def build_comparison_charts(runs: Sequence[RunData], tx: Text) -> list[Chart]:
     out = ChartList(tx)
     structural = any(r.structural for r in runs)
     table = tables.cmp_played(runs, tx)
-    out.add("played", "chart_cmp_played", tx("cap_cmp_played"), table, partial(compare_charts.cmp_played, table, runs, tx))
+    out.add(
+        "played", "chart_cmp_played", tx("cap_cmp_played"), table, partial(compare_charts.cmp_played, table, runs, tx)
+    )
     if structural:
         table = tables.cmp_outcomes(runs, tx)
         out.add(
@@ -40,7 +42,13 @@ def build_comparison_charts(runs: Sequence[RunData], tx: Text) -> list[Chart]:
             partial(compare_charts.cmp_outcomes, table, runs, tx),
         )
         table = tables.cmp_burden(runs, tx)
-        out.add("burden", "chart_cmp_burden", tx("cap_cmp_burden"), table, partial(compare_charts.cmp_burden, table, runs, tx))
+        out.add(
+            "burden",
+            "chart_cmp_burden",
+            tx("cap_cmp_burden"),
+            table,
+            partial(compare_charts.cmp_burden, table, runs, tx),
+        )
         table = tables.cmp_components(runs, tx)
         out.add(
             "burden-components",

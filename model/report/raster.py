@@ -19,9 +19,7 @@ Crop = tuple[float, float, float, float]  # points cut off the page's left, bott
 WHOLE_PAGE: Crop = (0.0, 0.0, 0.0, 0.0)
 
 
-def page_pngs(
-    pdf: bytes, pages: Sequence[tuple[int, Crop, tuple[float, float]]], dpi: int = DPI
-) -> list[bytes]:
+def page_pngs(pdf: bytes, pages: Sequence[tuple[int, Crop, tuple[float, float]]], dpi: int = DPI) -> list[bytes]:
     """PNG bytes of each ``(page index, crop, figure size)`` of ``pdf``, at ``dpi``, on
     white, without alpha: the page less the crop, ``figure size`` (inches) times ``dpi``
     pixels, measured from its top left (the crop's rounding may leave a pixel more).

@@ -88,7 +88,11 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
                 worlds=tx.count(run.worlds),
             )
             out.add(
-                "burden-distribution", "chart_burden_dist", caption, table, partial(charts.burden_distribution, table, run, tx)
+                "burden-distribution",
+                "chart_burden_dist",
+                caption,
+                table,
+                partial(charts.burden_distribution, table, run, tx),
             )
         else:
             _warn(f"warning: {run.path}: results.nc holds no burden sample (an older run); distribution left out")

@@ -15,6 +15,7 @@ from typing import Any
 
 import xarray as xr
 
+import model.accessor  # noqa: F401 - registers ds.offshore on the runs read here
 from model.report.errors import ReportError
 from model.rundir import read_manifest
 

@@ -11,7 +11,8 @@ wrap by display width (a CJK character is two columns) and never inside parenthe
 fixed SVG hash salt and no dates in the file metadata (:mod:`model.report.chartfiles`).
 
 Seaborn's role. Seaborn supplies the look (``axes_style``, ``plotting_context``), the
-palette and its light ramps, and draws the annotated heat map of game types
+palette and its light ramps (pinned in :mod:`model.report.seaborn_look`, so a report
+does not pay for importing seaborn), and draws the annotated heat map of game types
 (``sns.heatmap``), where it does better than hand-written matplotlib. Every other
 chart stays in matplotlib on purpose: each is drawn from the table written as its
 CSV, and those tables hold estimates with Monte Carlo standard errors (or histogram
@@ -36,15 +37,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
-import seaborn as sns
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
+from model.report import seaborn_look
 from model.report.fonts import CJK_FAMILY, font_families
 
-PALETTE = sns.color_palette("colorblind", 10)
+PALETTE = seaborn_look.COLORBLIND
 BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, YELLOW, SKY = PALETTE
 
 COUNTRY_COLOURS = {"japan": BLUE, "korea": ORANGE, "us": PURPLE}
@@ -99,7 +100,7 @@ STUDY = Look(12.0, 6.75, 0.95, 12, 10.5, 10, 9, 14, 10, 0.935, 165)  # denser: m
 
 def sequential_cmap() -> LinearSegmentedColormap:
     """White to the palette's blue, for heat maps and the 2x2 table."""
-    return sns.light_palette(BLUE, as_cmap=True)
+    return seaborn_look.light_ramp(BLUE)
 
 
 def eq_set_colour(code: int, others: dict[int, Any] | None = None) -> Any:
@@ -135,14 +136,14 @@ def series_colours(combos: Sequence[Mapping[str, Any]]) -> list:
         return colours
     if len(combos) <= len(PALETTE):
         return list(PALETTE[: len(combos)])
-    return list(sns.light_palette(BLUE, n_colors=len(combos) + 2)[2:])
+    return seaborn_look.light_colours(BLUE, len(combos) + 2)[2:]
 
 
 def rc(lang: str = "en", look: Look = REPORT) -> dict:
     """Matplotlib settings for ``lang`` (fonts included) at the sizes of ``look``."""
     params: dict = {}
-    params.update(sns.axes_style("whitegrid"))
-    params.update(sns.plotting_context("notebook", font_scale=look.font_scale))
+    params.update(seaborn_look.WHITEGRID)
+    params.update(seaborn_look.notebook(look.font_scale))
     bold = "normal" if lang == "zh-TW" else "bold"
     params.update(
         {

@@ -12,7 +12,7 @@ import xarray as xr
 from model.config import LoadedConfig
 from model.execution import Execution
 from model.outputs import output
-from model.parallel import parallel_map
+from model.parallel import parallel_map, started_map
 from model.prim import prim
 from model.sensitivity.options import SensitivityOptions
 from model.sensitivity.ranks import rank_correlations
@@ -71,11 +71,13 @@ def _timed_task(task: tuple[Callable[[Any], Any], Any]) -> tuple[Any, float]:
 def analyse(loaded: LoadedConfig, options: SensitivityOptions, execution: Execution) -> SensitivityResults:
     """Run the chosen methods on ``loaded`` (no files written).
 
-    The light methods run one after another; PRIM (one task per target) and the regime
-    map (one task per row) then share one parallel map, so both cores stay busy until
-    the last task. Every task is a pure function of its arguments, so the results do
-    not depend on the number of jobs. ``seconds`` holds each method's wall time, or,
-    for PRIM and the regime map, the seconds their tasks worked.
+    The regime map's rows (one task each, the longest part) start on the workers first;
+    while they run, this process goes through the other methods, whose own parallel
+    parts (Sobol' worlds, the sample, PRIM's targets) share the workers with the rows,
+    so both cores stay busy until the last task. Every task is a pure function of its
+    arguments, so the results do not depend on the number of jobs or the interleaving.
+    ``seconds`` holds each method's wall time, or, for PRIM and the regime map, the
+    seconds their tasks worked.
     """
     model = WorldModel(loaded)
     results = SensitivityResults(model, options)
@@ -86,43 +88,42 @@ def analyse(loaded: LoadedConfig, options: SensitivityOptions, execution: Execut
         results.parts[name] = fn()
         results.seconds[name] = round(time.perf_counter() - start, 3)
 
-    if "tornado" in options.methods:
-        timed("tornado", lambda: tornado(model, *options.tornado_levels))
-    if "sobol" in options.methods:
-        timed(
-            "sobol",
-            lambda: sobol(
-                model,
-                options.sobol_samples,
-                seed=seed,
-                execution=execution,
-                resamples=options.bootstrap,
-            ),
-        )
-    sample = None
-    if "rank" in options.methods or "prim" in options.methods:
-        start = time.perf_counter()
-        sample = model.sample(options.samples, execution)
-        results.seconds["sample"] = round(time.perf_counter() - start, 3)
-    if "rank" in options.methods:
-        timed("rank", lambda: rank_correlations(sample))
-    tasks: list[tuple[str, tuple[Callable[[Any], Any], Any]]] = []
-    if "prim" in options.methods:
-        for t in PRIM_TARGETS:  # the longest tasks first, so the rows fill in behind them
-            tasks.append(("prim", (_prim_task, (sample.x, sample.y[t], sample.inputs, t, options.prim_threshold))))
+    rows = []
     if "regime" in options.methods:
         rows = regime_tasks(loaded, options.regime_x, options.regime_y, options.regime_samples)
-        tasks.extend(("regime", (regime_row, row)) for row in rows)
-    if tasks:
-        work = [task for _, task in tasks]
-        done = parallel_map(_timed_task, work, execution, desc="PRIM and regime map", unit="task")
-        by_method: dict[str, list] = {}
-        for (method, _), (result, seconds) in zip(tasks, done, strict=True):
-            by_method.setdefault(method, []).append(result)
-            results.seconds[method] = round(results.seconds.get(method, 0.0) + seconds, 3)
-        if "prim" in by_method:
-            results.parts["prim"] = dict(zip(PRIM_TARGETS, by_method["prim"], strict=True))
-        if "regime" in by_method:
-            rows = by_method["regime"]
-            results.parts["regime"] = assemble(options.regime_x, options.regime_y, options.regime_samples, rows)
+    regime_work = [(regime_row, row) for row in rows]
+    with started_map(_timed_task, regime_work, execution, desc="regime map", unit="row") as regime_done:
+        if "tornado" in options.methods:
+            timed("tornado", lambda: tornado(model, *options.tornado_levels))
+        if "sobol" in options.methods:
+            timed(
+                "sobol",
+                lambda: sobol(
+                    model,
+                    options.sobol_samples,
+                    seed=seed,
+                    execution=execution,
+                    resamples=options.bootstrap,
+                ),
+            )
+        sample = None
+        if "rank" in options.methods or "prim" in options.methods:
+            start = time.perf_counter()
+            sample = model.sample(options.samples, execution)
+            results.seconds["sample"] = round(time.perf_counter() - start, 3)
+        if "rank" in options.methods:
+            timed("rank", lambda: rank_correlations(sample))
+        if "prim" in options.methods:
+            work = [
+                (_prim_task, (sample.x, sample.y[t], sample.inputs, t, options.prim_threshold)) for t in PRIM_TARGETS
+            ]
+            done = parallel_map(_timed_task, work, execution, desc="PRIM", unit="target")
+            results.parts["prim"] = dict(zip(PRIM_TARGETS, [result for result, _ in done], strict=True))
+            results.seconds["prim"] = round(sum(seconds for _, seconds in done), 3)
+        if rows:
+            done = regime_done()
+            results.parts["regime"] = assemble(
+                options.regime_x, options.regime_y, options.regime_samples, [result for result, _ in done]
+            )
+            results.seconds["regime"] = round(sum(seconds for _, seconds in done), 3)
     return results
