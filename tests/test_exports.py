@@ -204,6 +204,29 @@ def _fonts(reader) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("which", ["en", "zh"])
+def test_the_brief_pdf_holds_the_headline_chart_as_text_not_pixels(which, request):
+    """The brief's chart is the headline chart drawn on its own page, placed as vector
+    graphics: its words are text in the brief (a pasted PNG would hold none), its only
+    images are small (a colour bar's ramp), and nothing of the report's chart page
+    (its caption, its page number) comes along."""
+    from pypdf import PdfReader
+
+    from model.report.text import Text
+
+    report = request.getfixturevalue(which)
+    tx = Text("en" if which == "en" else "zh-TW")
+    (page,) = PdfReader(report / "brief.pdf").pages
+    text = page.extract_text()
+    assert text.count(tx("cell_played")) >= 4  # one per cell of the 2x2 table (and the colour bar)
+    assert all(len(image.data) < 20_000 for image in page.images)  # a 300-dpi chart is hundreds of kB
+    total = _manifest(report)["pdf_pages"]
+    assert f"/ {total}" not in text and f"共 {total} 頁" not in text
+    (caption,) = [c for c in _chart_captions(report) if "2×2" in c]
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    assert squeeze(text).count(squeeze(caption)[:40]) == 1  # the brief's own caption, once
+
+
+@pytest.mark.parametrize("which", ["en", "zh"])
 def test_pdf_fonts_are_embedded_truetype(which, request):
     from pypdf import PdfReader
 

@@ -277,22 +277,20 @@ def brief_page(doc: Document, about: Briefing, aspect: float) -> BriefPage:
     return BriefPage(buffer.getvalue(), slot)
 
 
-def render_brief_pdf(page: BriefPage, title: str, charts_pdf: bytes, chart_page: int, chart_box: tuple) -> bytes:
+def render_brief_pdf(page: BriefPage, title: str, chart_pdf: bytes | None) -> bytes:
     """The brief: ``page`` with the headline chart in its slot, as vector graphics.
 
-    The chart is page ``chart_page`` (0-based) of ``charts_pdf`` (the report's PDF),
-    cut to ``chart_box`` (x0, y0, x1, y1 in points: the chart without its caption)
-    and scaled into the slot, so the brief shows the very chart the report prints.
+    ``chart_pdf`` is the headline chart drawn on a page of its own (no caption, no page
+    number), the same drawing as the report's page, scaled into the slot: the brief
+    shows the very chart the report prints, its words still text.
     """
     from pypdf import PdfReader, PdfWriter, Transformation
-    from pypdf.generic import RectangleObject
 
     writer = PdfWriter()
     brief = writer.add_page(PdfReader(io.BytesIO(page.pdf)).pages[0])
-    if page.slot is not None:
-        chart = PdfReader(io.BytesIO(charts_pdf)).pages[chart_page]
-        chart.cropbox = RectangleObject(chart_box)  # pypdf clips a merged page to its crop box
-        x0, y0, x1, y1 = chart_box
+    if page.slot is not None and chart_pdf is not None:
+        chart = PdfReader(io.BytesIO(chart_pdf)).pages[0]
+        x0, y0, x1, y1 = (float(v) for v in chart.mediabox)
         sx0, sy0, sx1, sy1 = page.slot
         scale = min((sx1 - sx0) / (x1 - x0), (sy1 - sy0) / (y1 - y0))
         place = Transformation().translate(-x0, -y0).scale(scale).translate(sx0, sy1 - (y1 - y0) * scale)

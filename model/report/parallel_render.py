@@ -71,12 +71,11 @@ def default_jobs() -> int:
 @dataclass(frozen=True)
 class Rendered:
     """A rendered report: each chart's files (in the document's order), the PDF bytes, and
-    where each chart is in the PDF: (page index, box of the chart without its caption,
-    x0, y0, x1, y1 in points)."""
+    the one chart asked for alone (``render_document(alone=...)``) as a one-page PDF."""
 
     charts: list[ChartFiles]
     pdf: bytes
-    places: list[tuple[int, tuple[float, float, float, float]]]
+    alone: bytes | None = None
 
 
 def page_groups(weights: list[float], groups: int = GROUPS) -> list[list[int]]:
@@ -107,6 +106,7 @@ def render_document(
     jobs: int | None = None,
     progress: bool | None = None,
     meanwhile: Callable[[], None] | None = None,
+    alone: str | None = None,
 ) -> Rendered:
     """Build and draw every chart of ``doc`` (PNG, SVG, PDF page) and its text pages; join the PDF.
 
@@ -117,7 +117,9 @@ def render_document(
     this process); ``progress`` shows a bar on stderr (None: only on a terminal).
     Arguments left None take the values of :func:`render_options`, then the defaults.
     ``meanwhile`` is called in this process while the workers draw (work that needs
-    no drawing: the tables, say). Sets ``chart.png`` and ``chart.svg`` of each chart of ``doc``.
+    no drawing: the tables, say). The chart named ``alone`` is also drawn as a PDF of
+    its own, without caption or page number (the brief places it). Sets ``chart.png``
+    and ``chart.svg`` of each chart of ``doc``.
     """
     from model.report.pdf import add_page_number, join_pages, page_label, text_pages
 
@@ -132,7 +134,7 @@ def render_document(
         add_page_number(page, page_label(doc, number, total))
         pages.append(("text", page))
     for number, chart in enumerate(doc.charts, start=len(texts) + 1):
-        pages.append(("chart", chart, chart.caption, page_label(doc, number, total)))
+        pages.append(("chart", chart, chart.caption, page_label(doc, number, total), chart.name == alone))
     groups = page_groups([TEXT_WEIGHT if p[0] == "text" else CHART_WEIGHT for p in pages])
     # the heaviest groups first, so the last to finish is a light one
     order = sorted(range(len(groups)), key=lambda g: -sum(pages[i][0] == "chart" for i in groups[g]))
@@ -143,12 +145,12 @@ def render_document(
 
     images = [image for drawn, _pdf in results for image in drawn]
     files: list[ChartFiles] = []
-    places = []
-    for page, chart, (png, svg, box) in zip(range(len(texts), total), doc.charts, images, strict=True):
+    single = None
+    for chart, (png, svg, own_pdf) in zip(doc.charts, images, strict=True):
         chart.png, chart.svg = png, svg
         files.append(ChartFiles(chart.name, png, svg))
-        places.append((page, box))
-    return Rendered(files, join_pages([pdf for _drawn, pdf in results], doc.words.title), places)
+        single = own_pdf if own_pdf is not None else single
+    return Rendered(files, join_pages([pdf for _drawn, pdf in results], doc.words.title), single)
 
 
 _INHERITED: list[tuple] = []  # the pages forked workers draw from, set while they run
@@ -156,7 +158,7 @@ _INHERITED: list[tuple] = []  # the pages forked workers draw from, set while th
 
 def _run_pages(
     pages: list[tuple], groups: list[list[int]], jobs: int, progress: bool | None, meanwhile: Callable[[], None] | None
-) -> Iterator[tuple[list[tuple[bytes, bytes, tuple]], bytes]]:
+) -> Iterator[tuple[list[tuple[bytes, bytes, bytes | None]], bytes]]:
     """Each group's drawing (:func:`_draw_pages`), in order: a forked worker finds its
     pages in :data:`_INHERITED`; a loky worker is sent them, each chart as its figure."""
     params = _settings()
@@ -286,41 +288,42 @@ def _draw_images(payload: bytes, params: dict) -> list[tuple[bytes, bytes]]:
         return chartfiles.draw_figures(pickle.loads(payload))
 
 
-def _draw_inherited(group: list[int], params: dict) -> tuple[list[tuple[bytes, bytes, tuple]], bytes]:
+def _draw_inherited(group: list[int], params: dict) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
     """The pages ``group`` of :data:`_INHERITED`, drawn under the parent's matplotlib settings."""
     with _parent_settings(params):
         return _draw_pages([_INHERITED[i] for i in group])
 
 
-def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes, tuple]], bytes]:
+def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
     """One pickled group of pages, under the parent's matplotlib settings (restored afterwards)."""
     with _parent_settings(params):
         return _draw_pages(pickle.loads(payload))
 
 
-def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes, tuple]], bytes]:
-    """Each chart's (PNG, SVG, box on its PDF page in points) and the pages' PDF. A chart
-    page holds its chart (built here, afresh) or, sent pickled, its figure; a text page its figure."""
+def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
+    """Each chart's (PNG, SVG, PDF of its own or None) and the pages' PDF. A chart page
+    holds its chart (built here, afresh) or, sent pickled, its figure, its caption, page
+    label and whether it is also wanted alone; a text page holds its figure."""
     from model.report import chartfiles
     from model.report.pdf import chart_page, pages_pdf
     from model.report.raster import figure_crop, page_pngs
 
     svgs: list[bytes] = []
-    boxes: list[tuple[float, float, float, float]] = []
+    singles: list[bytes | None] = []
     crops: list[tuple[int, tuple, tuple]] = []
     printed: list[tuple] = []
     for page in pages:
         if page[0] == "text":
             printed.append((page[1], None))
             continue
-        _kind, source, caption, label = page
+        _kind, source, caption, label, alone = page
         fig = source if isinstance(source, Figure) else source.build()
         chartfiles.lay_out(fig)
         svgs.append(chartfiles.svg_bytes(fig))  # before the caption joins the figure
+        singles.append(pages_pdf([(fig, None)]) if alone else None)
         box = chart_page(fig, caption, label)
         size = tuple(fig.get_size_inches())
         crops.append((len(printed), figure_crop(box, size), size))
-        boxes.append((-box.x0 * 72, -box.y0 * 72, (size[0] - box.x0) * 72, (size[1] - box.y0) * 72))
         printed.append((fig, box))
     pdf = pages_pdf(printed)
-    return list(zip(page_pngs(pdf, crops), svgs, boxes, strict=True)), pdf
+    return list(zip(page_pngs(pdf, crops), svgs, singles, strict=True)), pdf

@@ -187,16 +187,16 @@ def write_document(
 
         about = about or Briefing("", tuple(doc.run_ids), "")
         brief: list = []
-        rendered = render_document(doc, meanwhile=numbers)  # every chart's PNG, SVG and PDF page, on every core
+        headline = headline_chart(doc)
+        alone = headline.name if headline is not None else None  # the brief's chart, also drawn on its own
+        rendered = render_document(doc, meanwhile=numbers, alone=alone)  # every chart's PNG, SVG, PDF page
         for files in rendered.charts:
             write_chart(files, tmp / "figures")
         (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")
         (tmp / "report.pdf").write_bytes(rendered.pdf)
         (tmp / "summary.md").write_text(render_markdown(doc), encoding="utf-8")
         (tmp / "brief.html").write_text(render_brief_html(doc, about), encoding="utf-8")
-        headline = headline_chart(doc)
-        page, box = rendered.places[doc.charts.index(headline)] if headline is not None else (0, ())
-        (tmp / "brief.pdf").write_bytes(render_brief_pdf(brief[0], doc.words.title, rendered.pdf, page, box))
+        (tmp / "brief.pdf").write_bytes(render_brief_pdf(brief[0], doc.words.title, rendered.alone))
         if pptx:
             from model.report.deck import render_pptx
 

@@ -1,0 +1,61 @@
+"""A chart's PNG is its PDF page rasterised and cut to the chart (model/report/raster.py)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from PIL import Image
+
+from model.report import theme
+from model.report.chartfiles import draw_figures
+from model.report.pdf import chart_page, pages_pdf
+from model.report.raster import figure_crop, page_pngs
+
+SIZE = (4.0, 2.25)  # inches
+DPI = 100
+
+
+def _marked_figure() -> Figure:
+    """A white figure with one red square whose place in inches is known: x 1-2, y 0.5-1.5 from the bottom left."""
+    fig = Figure(figsize=SIZE)
+    fig.patch.set_facecolor("white")
+    w, h = SIZE
+    fig.add_artist(Rectangle((1.0 / w, 0.5 / h), 1.0 / w, 1.0 / h, transform=fig.transFigure, color="red", lw=0))
+    return fig
+
+
+def _red_box(png: bytes) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) pixel bounds of the clearly red pixels."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    red = (pixels[..., 0] > 200) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)
+    rows, cols = np.flatnonzero(red.any(axis=1)), np.flatnonzero(red.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def _expected_box(dpi: int) -> tuple[int, int, int, int]:
+    w, h = SIZE
+    return 1 * dpi, round((h - 1.5) * dpi), 2 * dpi, round((h - 0.5) * dpi)
+
+
+def test_a_whole_page_png_has_the_figure_size_and_its_marks_where_they_are_drawn():
+    ((png, svg),) = draw_figures([_marked_figure()])
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (round(SIZE[0] * theme.DPI), round(SIZE[1] * theme.DPI))
+    assert [round(d) for d in image.info["dpi"]] == [theme.DPI, theme.DPI]
+    assert np.allclose(_red_box(png), _expected_box(theme.DPI), atol=2)
+    assert b"<svg" in svg
+
+
+def test_a_chart_page_png_is_cut_to_the_chart_without_its_caption():
+    fig = _marked_figure()
+    box = chart_page(fig, "A caption below the chart " * 4, "1 / 1")  # the page grows below and sideways
+    assert box.y0 < 0 and box.x0 < 0
+    pdf = pages_pdf([(fig, box)])
+    (png,) = page_pngs(pdf, [(0, figure_crop(box, SIZE), SIZE)], dpi=DPI)
+    assert Image.open(io.BytesIO(png)).size == (round(SIZE[0] * DPI), round(SIZE[1] * DPI))
+    assert np.allclose(_red_box(png), _expected_box(DPI), atol=2)
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    assert pixels[-3:].min() > 250  # the caption (dark text) lies below the cut, not in it
