@@ -295,6 +295,19 @@ def test_one_and_two_workers_give_the_same_files(en, en_one_worker):
     assert changed == []
 
 
+def test_loky_workers_sent_the_figures_give_the_same_files(run, en, tmp_path, monkeypatch):
+    """Where fork is not available (macOS, Windows) the figures are built here and sent
+    pickled to joblib's loky workers; the report must still be the same bytes."""
+    from model.report import parallel_render
+
+    monkeypatch.setattr(parallel_render, "_fork_context", lambda: None)
+    with render_options(jobs=2, progress=False):
+        loky = render_run_report(run, tmp_path)
+    files = sorted(p.relative_to(en) for p in en.rglob("*") if p.is_file())
+    changed = [str(f) for f in files if (en / f).read_bytes() != (loky / f).read_bytes()]
+    assert changed == []
+
+
 @given(st.lists(st.sampled_from([1.0, 2.5]), min_size=1, max_size=30), st.integers(1, 6))
 def test_page_groups_split_the_pages_in_order(weights, groups):
     split = page_groups(weights, groups)

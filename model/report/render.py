@@ -170,7 +170,7 @@ def write_document(
         (tmp / "tables").mkdir()
         inputs = tables.inputs_table(runs[0], doc.tx) if len(runs) == 1 else None  # the priors, as numbers
 
-        def numbers() -> None:  # the tables and report.xlsx, written while the charts are drawn
+        def while_drawing() -> None:  # the tables, report.xlsx and the brief's page, made while the charts are drawn
             for chart in doc.charts:
                 text = chart.table.localised().to_csv(index=False, float_format="%.6g", lineterminator="\n")
                 (tmp / "tables" / f"{chart.name}.csv").write_text(text, encoding=encoding)
@@ -189,7 +189,7 @@ def write_document(
         brief: list = []
         headline = headline_chart(doc)
         alone = headline.name if headline is not None else None  # the brief's chart, also drawn on its own
-        rendered = render_document(doc, meanwhile=numbers, alone=alone)  # every chart's PNG, SVG, PDF page
+        rendered = render_document(doc, meanwhile=while_drawing, alone=alone)  # every chart's PNG, SVG, PDF page
         for files in rendered.charts:
             write_chart(files, tmp / "figures")
         (tmp / "report.html").write_text(render_html(doc), encoding="utf-8")
