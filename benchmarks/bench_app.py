@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -94,84 +92,70 @@ def in_process(repeat: int, jobs: int) -> None:
 
 def in_browser(repeat: int, jobs: int) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
-    from browser import DevTools, chromium_path
+    from browser import DevTools, chromium_path, serving_app
 
     try:
         executable = chromium_path()
     except BaseException:  # noqa: BLE001 - pytest.skip outside pytest
         print("in the browser: skipped (Chromium not found)")
         return
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "model.cli", "app", "--port", str(port), "--jobs", str(jobs)]
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     browser = None
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the app did not start")
-            time.sleep(0.2)
-        browser = DevTools(executable, timeout=60)
-        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        browser.call("Page.enable", session=session)
-        browser.call("Page.navigate", {"url": f"http://127.0.0.1:{port}/"}, session=session)
-
-        def js(expression: str):
-            reply = browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
-            return reply["result"].get("value")
-
-        ready = "['#headline-p_collapse', '#chart-game_table img', '#chart-eq_sets img']"
-        fresh = f"{ready}.every(s => {{ const e = document.querySelector(s); return e && !e.dataset.old; }})"
-        mark = f"{ready}.forEach(s => document.querySelector(s).dataset.old = '1')"
-
-        def wait(expression: str, seconds: float) -> None:
-            end = time.monotonic() + seconds
-            while not js(expression):
-                if time.monotonic() > end:
-                    raise RuntimeError(f"timed out waiting for {expression}")
-                time.sleep(0.01)
-
-        wait(fresh, 120)
-        time.sleep(1.0)
-        times, worlds = [], []
-        for _ in range(repeat):
-            for control, value in CHANGES:
-                if js(f"document.getElementById('{control}').value") == value:
-                    continue  # already set (a later pass): no change, so nothing to time
-                js(mark)
-                start = time.perf_counter()
-                js(
-                    f"(() => {{ const el = document.getElementById('{control}'); el.value = '{value}';"
-                    " el.dispatchEvent(new Event('change', {bubbles: true})); })()"
-                )
-                try:
-                    wait(fresh, 60)
-                except RuntimeError:
-                    status = js("document.getElementById('status').textContent")
-                    raise RuntimeError(f"{control}={value}: no update within 60 s (status: {status})") from None
-                times.append(time.perf_counter() - start)
-                worlds.append(js("document.getElementById('status').textContent.split(' worlds')[0]"))
-                time.sleep(0.3)
-        print(f"in the browser, adaptive sample size ({', '.join(dict.fromkeys(worlds))} worlds), {jobs} thread(s):")
-        print(
-            f"  control change -> headline and Briefing charts updated: median {statistics.median(times):.3f} s, "
-            f"max {max(times):.3f} s over {len(times)} changes"
-        )
-    finally:
-        if browser is not None:
-            browser.close()
-        server.terminate()
+    with serving_app("--jobs", str(jobs), cwd=ROOT) as url:
         try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            browser = DevTools(executable, timeout=60)
+            target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            browser.call("Page.enable", session=session)
+            browser.call("Page.navigate", {"url": url}, session=session)
+
+            def js(expression: str):
+                reply = browser.call(
+                    "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
+                )
+                return reply["result"].get("value")
+
+            ready = "['#headline-p_collapse', '#chart-game_table img', '#chart-eq_sets img']"
+            fresh = f"{ready}.every(s => {{ const e = document.querySelector(s); return e && !e.dataset.old; }})"
+            mark = f"{ready}.forEach(s => document.querySelector(s).dataset.old = '1')"
+
+            def wait(expression: str, seconds: float) -> None:
+                end = time.monotonic() + seconds
+                while not js(expression):
+                    if time.monotonic() > end:
+                        raise RuntimeError(f"timed out waiting for {expression}")
+                    time.sleep(0.01)
+
+            wait(fresh, 120)
+            time.sleep(1.0)
+            times, worlds = [], []
+            for _ in range(repeat):
+                for control, value in CHANGES:
+                    if js(f"document.getElementById('{control}').value") == value:
+                        continue  # already set (a later pass): no change, so nothing to time
+                    js(mark)
+                    start = time.perf_counter()
+                    js(
+                        f"(() => {{ const el = document.getElementById('{control}'); el.value = '{value}';"
+                        " el.dispatchEvent(new Event('change', {bubbles: true})); })()"
+                    )
+                    try:
+                        wait(fresh, 60)
+                    except RuntimeError:
+                        status = js("document.getElementById('status').textContent")
+                        raise RuntimeError(f"{control}={value}: no update within 60 s (status: {status})") from None
+                    times.append(time.perf_counter() - start)
+                    worlds.append(js("document.getElementById('status').textContent.split(' worlds')[0]"))
+                    time.sleep(0.3)
+            print(
+                f"in the browser, adaptive sample size ({', '.join(dict.fromkeys(worlds))} worlds), {jobs} thread(s):"
+            )
+            print(
+                f"  control change -> headline and Briefing charts updated: median {statistics.median(times):.3f} s, "
+                f"max {max(times):.3f} s over {len(times)} changes"
+            )
+        finally:
+            if browser is not None:
+                browser.close()
 
 
 def main() -> None:

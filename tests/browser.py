@@ -6,13 +6,17 @@ report tests, the study-page tests and the app test share this driver.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
 import shutil
+import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -182,3 +186,44 @@ def open_in_chromium(
     requests = [e["params"]["request"]["url"] for e in mine if e["method"] == "Network.requestWillBeSent"]
     browser.call("Target.closeTarget", {"targetId": target})
     return {"images": images, "errors": errors, "requests": requests, "fonts": fonts, **evaluated}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving_app(*args: str, cwd: Path, timeout: float = 90) -> Iterator[str]:
+    """``offshore app ARGS`` on a free port, started in ``cwd``; yields its URL once it
+    listens, and stops it afterwards. A server that exits or does not listen within
+    ``timeout`` seconds is a ``RuntimeError`` carrying the end of its output."""
+    port = free_port()
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "model.cli", "app", "--port", str(port), *args],
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                with socket.socket() as sock:
+                    if sock.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"offshore app did not start: {log.read()[-2000:]}")
+                time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(15)

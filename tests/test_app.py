@@ -19,6 +19,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -243,11 +244,13 @@ def test_app_builds_with_adaptive_or_fixed_sample_size(samples):
 
 @needs_shiny
 def test_app_bad_config_is_one_line_exit_2(cli, tmp_path):
+    from browser import free_port
+
     from model.cli import main
 
     bad = tmp_path / "bad.toml"
     bad.write_text('extends = "nowhere.toml"\n')
-    result = cli.invoke(main, ["app", str(bad), "--port", str(_free_port())])
+    result = cli.invoke(main, ["app", str(bad), "--port", str(free_port())])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "extends" in result.output
 
@@ -266,12 +269,6 @@ def test_app_on_a_busy_port_is_one_line_exit_1(cli):
 
 
 # -- the page in headless Chromium ----------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait(predicate, timeout: float, what: str):
@@ -356,79 +353,63 @@ def _offshore_run(tmp_path: Path, *args: str) -> xr.Dataset:
 
 @needs_shiny
 def test_app_in_chromium_matches_offshore_run_and_its_export(tmp_path):
-    from browser import DevTools, chromium_path
+    from browser import DevTools, chromium_path, serving_app
 
     executable = chromium_path()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "model.cli", "app", "--port", str(port), "--samples", str(SMALL), "--jobs", "2"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     browser = None
-    try:
-
-        def listening() -> bool:
-            assert server.poll() is None, server.stdout.read()
-            with socket.socket() as sock:
-                return sock.connect_ex(("127.0.0.1", port)) == 0
-
-        _wait(listening, 90, "the app to listen")
-        browser = DevTools(executable, timeout=60)
-        page = Page(browser, url)
-        first = _wait(lambda: page.headline("p_collapse"), 90, "the first headline")
-        prior = _wait(lambda: page.js("document.getElementById('prior_text').value"), 30, "the prior editor")
-        assert (
-            tomllib.loads(f"v = {prior}")["v"]["dist"]
-            == load_config(None).priors()[page.js("document.getElementById('prior_key').value")].dist
-        )
-
-        # 1. a control changes; the headline becomes what offshore run gives for that config and seed
-        page.change("us_regime", "integrated_deterrence")
-        second = _wait(lambda: (v := page.headline("p_collapse")) != first and v, 90, "the headline to change")
-        ds = _offshore_run(tmp_path, "--set", 'policy.us_regime="integrated_deterrence"', "--samples", str(SMALL))
-        assert float(second) == float(ds["p_collapse"])  # bit for bit (repr round-trips a float)
-        burden = float(ds["burden"].sel(country="japan", component="total"))
-        assert float(_wait(lambda: page.headline("japan_burden"), 30, "Japan's burden")) == burden
-
-        # 2. a bad value shows the config error's one line; the view keeps its numbers
-        page.change("ptrl_share", "1.5")
-        message = _wait(lambda: page.js("(document.getElementById('app-error') || {}).textContent"), 60, "the error")
-        with pytest.raises(ConfigError) as cli_error:
-            load_config(None, ["policy.ptrl_share_japan=1.5"])
-        assert message.strip() == str(cli_error.value)
-        assert page.headline("p_collapse") == second
-
-        # 3. Japan pays half the list; the exported TOML reproduces the new headline exactly
-        page.change("financing", "ptrl_japan")
-        page.change("ptrl_share", "0.5")
-        third = _wait(lambda: (v := page.headline("japan_burden")) != str(burden) and v, 90, "the PTRL view")
-        assert page.js("(document.getElementById('app-error') || {textContent: ''}).textContent").strip() == ""
-        page.show_tab("Export")
-        text = _wait(lambda: page.js("(document.getElementById('export-toml') || {}).textContent"), 60, "the export")
-        config = tomllib.loads(text)
-        assert config["policy"] == {**config["policy"], "financing": "ptrl_japan", "ptrl_share_japan": 0.5}
-        assert config["sampling"]["samples"] == SMALL
-        exported = tmp_path / "exported.toml"
-        exported.write_text(text)
-        ds = _offshore_run(tmp_path, str(exported))
-        assert float(third) == float(ds["burden"].sel(country="japan", component="total"))
-        assert float(page.headline("p_collapse")) == float(ds["p_collapse"])
-
-        # 4. nothing was fetched from anywhere but the app itself (and data: URIs)
-        urls = page.requests()
-        assert urls, "no requests recorded"
-        outside = [u for u in urls if not u.startswith((url, f"ws://127.0.0.1:{port}/", "data:"))]
-        assert not outside, outside
-    finally:
-        if browser is not None:
-            browser.close()
-        server.terminate()
+    with serving_app("--samples", str(SMALL), "--jobs", "2", cwd=tmp_path) as url:
+        port = urlsplit(url).port
         try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(15)
+            browser = DevTools(executable, timeout=60)
+            page = Page(browser, url)
+            first = _wait(lambda: page.headline("p_collapse"), 90, "the first headline")
+            prior = _wait(lambda: page.js("document.getElementById('prior_text').value"), 30, "the prior editor")
+            assert (
+                tomllib.loads(f"v = {prior}")["v"]["dist"]
+                == load_config(None).priors()[page.js("document.getElementById('prior_key').value")].dist
+            )
+
+            # 1. a control changes; the headline becomes what offshore run gives for that config and seed
+            page.change("us_regime", "integrated_deterrence")
+            second = _wait(lambda: (v := page.headline("p_collapse")) != first and v, 90, "the headline to change")
+            ds = _offshore_run(tmp_path, "--set", 'policy.us_regime="integrated_deterrence"', "--samples", str(SMALL))
+            assert float(second) == float(ds["p_collapse"])  # bit for bit (repr round-trips a float)
+            burden = float(ds["burden"].sel(country="japan", component="total"))
+            assert float(_wait(lambda: page.headline("japan_burden"), 30, "Japan's burden")) == burden
+
+            # 2. a bad value shows the config error's one line; the view keeps its numbers
+            page.change("ptrl_share", "1.5")
+            message = _wait(
+                lambda: page.js("(document.getElementById('app-error') || {}).textContent"), 60, "the error"
+            )
+            with pytest.raises(ConfigError) as cli_error:
+                load_config(None, ["policy.ptrl_share_japan=1.5"])
+            assert message.strip() == str(cli_error.value)
+            assert page.headline("p_collapse") == second
+
+            # 3. Japan pays half the list; the exported TOML reproduces the new headline exactly
+            page.change("financing", "ptrl_japan")
+            page.change("ptrl_share", "0.5")
+            third = _wait(lambda: (v := page.headline("japan_burden")) != str(burden) and v, 90, "the PTRL view")
+            assert page.js("(document.getElementById('app-error') || {textContent: ''}).textContent").strip() == ""
+            page.show_tab("Export")
+            text = _wait(
+                lambda: page.js("(document.getElementById('export-toml') || {}).textContent"), 60, "the export"
+            )
+            config = tomllib.loads(text)
+            assert config["policy"] == {**config["policy"], "financing": "ptrl_japan", "ptrl_share_japan": 0.5}
+            assert config["sampling"]["samples"] == SMALL
+            exported = tmp_path / "exported.toml"
+            exported.write_text(text)
+            ds = _offshore_run(tmp_path, str(exported))
+            assert float(third) == float(ds["burden"].sel(country="japan", component="total"))
+            assert float(page.headline("p_collapse")) == float(ds["p_collapse"])
+
+            # 4. nothing was fetched from anywhere but the app itself (and data: URIs)
+            urls = page.requests()
+            assert urls, "no requests recorded"
+            outside = [u for u in urls if not u.startswith((url, f"ws://127.0.0.1:{port}/", "data:"))]
+            assert not outside, outside
+        finally:
+            if browser is not None:
+                browser.close()
