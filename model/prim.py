@@ -34,6 +34,7 @@ the next distinct value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -111,11 +112,13 @@ class PrimResult:
             )
         return "\n".join(lines)
 
-    def bounds_text(self, box: Box) -> list[str]:
+    def bounds_text(self, box: Box, name_of: Callable[[str], str] = short) -> list[str]:
+        """Each restricted input's bounds, as ``lo ≤ name ≤ hi`` (or one side), the
+        input named by ``name_of`` (default: its short English label)."""
         out = []
         for j in np.flatnonzero(box.restricted):
             lo, hi = box.lower[j], box.upper[j]
-            name = short(self.inputs[j])
+            name = name_of(self.inputs[j])
             if np.isfinite(lo) and np.isfinite(hi):
                 out.append(f"{format_value(float(lo))} ≤ {name} ≤ {format_value(float(hi))}")
             elif np.isfinite(lo):

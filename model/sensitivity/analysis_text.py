@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from model.labels import format_value
 from model.sensitivity.analysis import PRIM_TARGETS
 from model.sensitivity.words import StudyWords
 
@@ -94,20 +93,6 @@ def describe_rank(r, w: StudyWords, priors: Mapping[str, Any], top: int = 4) -> 
     return "\n".join(lines)
 
 
-def _bounds(r, box, w: StudyWords, priors: Mapping[str, Any]) -> list[str]:
-    out = []
-    for j in np.flatnonzero(box.restricted):
-        lo, hi = box.lower[j], box.upper[j]
-        name = w.name(r.inputs[j], priors)
-        if np.isfinite(lo) and np.isfinite(hi):
-            out.append(f"{format_value(float(lo))} ≤ {name} ≤ {format_value(float(hi))}")
-        elif np.isfinite(lo):
-            out.append(f"{name} ≥ {format_value(float(lo))}")
-        else:
-            out.append(f"{name} ≤ {format_value(float(hi))}")
-    return out
-
-
 def describe_prim(r, w: StudyWords, priors: Mapping[str, Any]) -> str:
     if not w.zh:
         return r.describe(PRIM_TARGETS[r.target])
@@ -122,7 +107,7 @@ def describe_prim(r, w: StudyWords, priors: Mapping[str, Any]) -> str:
                 coverage=f"{s.coverage:.2f}",
                 density=f"{s.density:.2f}",
                 mass=f"{s.mass:.3f}",
-                bounds=w("list_sep2").join(_bounds(r, s.box, w, priors)),
+                bounds=w("list_sep2").join(r.bounds_text(s.box, lambda key: w.name(key, priors))),
             )
         )
     return "\n".join(lines)
