@@ -44,8 +44,7 @@ def parallel_map(
     out: list[T] = []
     bar = progress_bar(execution, sum(steps), desc, unit)
     try:
-        in_process = execution.backend == "sequential" or (execution.jobs == 1 and execution.scheduler is None)
-        if in_process or len(items) <= 1:
+        if _in_process(execution) or len(items) <= 1:
             for item, step in zip(items, steps, strict=True):
                 out.append(func(item))
                 bar.update(step)
@@ -81,9 +80,15 @@ def started_map(
     interrupt (Ctrl-C) abandons them at once.
     """
     items = list(items)
-    in_process = execution.backend == "sequential" or (execution.jobs == 1 and execution.scheduler is None)
-    if in_process or len(items) <= 1:
-        yield lambda: parallel_map(func, items, execution, desc=desc, unit=unit)
+    if _in_process(execution) or len(items) <= 1:
+        computed: list[list[T]] = []
+
+        def here() -> list[T]:
+            if not computed:
+                computed.append(parallel_map(func, items, execution, desc=desc, unit=unit))
+            return computed[0]
+
+        yield here
         return
     with backend_context(execution) as (backend, jobs), parallel_config(backend=backend, n_jobs=jobs):
         pending = Parallel(return_as="generator")(delayed(func)(item) for item in items)
@@ -93,13 +98,14 @@ def started_map(
             nonlocal done
             if done is None:
                 bar = progress_bar(execution, len(items), desc, unit)
+                collected = []
                 try:
-                    done = []
                     for result in pending:
-                        done.append(result)
+                        collected.append(result)
                         bar.update(1)
                 finally:
                     bar.close()
+                done = collected
             return done
 
         try:
@@ -113,3 +119,8 @@ def started_map(
         finally:
             if done is None:
                 pending.close()  # interrupted (Ctrl-C): the workers drop what is left
+
+
+def _in_process(execution: Execution) -> bool:
+    """Whether ``execution`` runs tasks in this process (the sequential backend, or one local job)."""
+    return execution.backend == "sequential" or (execution.jobs == 1 and execution.scheduler is None)

@@ -15,6 +15,14 @@ def _square(x: int) -> int:
     return x * x
 
 
+CALLS: list[int] = []
+
+
+def _counted(x: int) -> int:
+    CALLS.append(x)
+    return x
+
+
 def _where(x: int) -> tuple[int, int]:
     return x, os.getpid()
 
@@ -51,3 +59,11 @@ def test_a_failing_block_raises_its_error_and_leaves_the_workers_usable():
         with started_map(_square, range(200), execution):
             raise RuntimeError("stop")
     assert parallel_map(_square, range(5), execution) == [0, 1, 4, 9, 16]  # the workers are fine
+
+
+def test_asking_twice_in_this_process_runs_the_tasks_once():
+    CALLS.clear()
+    with started_map(_counted, range(5), Execution(jobs=1, progress=False)) as started:
+        assert CALLS == []  # in this process the tasks wait until the results are asked for
+        assert started() == started() == [0, 1, 2, 3, 4]
+    assert CALLS == [0, 1, 2, 3, 4]
