@@ -63,6 +63,13 @@ def render_options(jobs: int | None = None, progress: bool | None = None) -> Ite
         _OPTIONS.reset(token)
 
 
+def _resolved(jobs: int | None, progress: bool | None) -> tuple[int, bool | None]:
+    """``jobs`` and ``progress`` where given, else :func:`render_options`' values, else the defaults."""
+    opt_jobs, opt_progress = _OPTIONS.get()
+    jobs = jobs if jobs is not None else opt_jobs if opt_jobs is not None else default_jobs()
+    return jobs, progress if progress is not None else opt_progress
+
+
 def default_jobs() -> int:
     """Every core, up to :data:`MAX_JOBS`."""
     return max(1, min(MAX_JOBS, os.cpu_count() or 1))
@@ -123,9 +130,7 @@ def render_document(
     """
     from model.report.pdf import add_page_number, join_pages, page_label, text_pages
 
-    opt_jobs, opt_progress = _OPTIONS.get()
-    jobs = jobs if jobs is not None else opt_jobs if opt_jobs is not None else default_jobs()
-    progress = progress if progress is not None else opt_progress
+    jobs, progress = _resolved(jobs, progress)
 
     texts = text_pages(doc)
     total = len(texts) + len(doc.charts)
@@ -186,9 +191,7 @@ def render_figures(
     """Each figure's (PNG, SVG) bytes, in order, drawn in worker processes like a report's
     charts (the same bytes whatever ``jobs``), under the current matplotlib settings.
     Used by the study pages, whose charts have no PDF pages."""
-    opt_jobs, opt_progress = _OPTIONS.get()
-    jobs = jobs if jobs is not None else opt_jobs if opt_jobs is not None else default_jobs()
-    progress = progress if progress is not None else opt_progress
+    jobs, progress = _resolved(jobs, progress)
     if not figures:
         return []
     params = _settings()
