@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from model.report.claims_section import load_claims
 from model.report.document import Chart, Document
 from model.report.rundata import RunData
 from model.report.summary import Grid, Words
 from model.report.text import Text, wrap
+from model.report.typeset import Page, TextLine
 
 HEADLINE_CHARTS = ("game-table", "outcomes", "played")  # the first one present heads the brief
 A4_IN = (8.27, 11.69)
@@ -176,34 +176,17 @@ def render_brief_html(doc: Document, about: Briefing) -> str:
 # -- PDF ------------------------------------------------------------------------------
 
 
-def _pdf_text(fig: Figure, y_in: float, text: str, size: float, width_in: float, **style) -> float:
+def _pdf_text(page: Page, y_in: float, text: str, size: float, width_in: float, colour: str,
+              indent: float = 0.0, bullet: bool = False) -> float:  # fmt: skip
     """Write ``text`` wrapped to ``width_in`` from ``y_in`` (inches from the top); returns the next y."""
     from model.report.pdf import _columns
 
-    height = A4_IN[1]
-    lines = wrap(text, _columns(width_in * 72, size))
-    indent = style.pop("indent", 0.0)
-    bullet = style.pop("bullet", False)
-    for i, line in enumerate(lines):
+    for i, line in enumerate(wrap(text, _columns(width_in * 72, size))):
         if bullet and i == 0:
-            fig.text(PDF_MARGIN_IN / A4_IN[0], 1 - y_in / height, "•", fontsize=size, va="top", **style)
-        x = (PDF_MARGIN_IN + indent) / A4_IN[0]
-        fig.text(x, 1 - y_in / height, line, fontsize=size, va="top", **style)
+            page.items.append(TextLine(PDF_MARGIN_IN * 72, y_in * 72, "•", size, colour=colour))
+        page.items.append(TextLine((PDF_MARGIN_IN + indent) * 72, y_in * 72, line, size, colour=colour))
         y_in += size * 1.38 / 72
     return y_in
-
-
-def pdf_families(tx: Text) -> list[str]:
-    """Fonts of the PDF brief: the report's, with Noto Sans CJK TC after DejaVu Sans in English
-    (the citation keeps the paper's original Chinese title), when it is installed."""
-    from model.report.fonts import CJK_FAMILY, LATIN_FAMILY, cjk_font_path, font_families, register_cjk
-
-    if tx.zh:
-        return font_families("zh-TW")
-    if cjk_font_path() is None:
-        return [LATIN_FAMILY]
-    register_cjk()
-    return [LATIN_FAMILY, CJK_FAMILY]
 
 
 @dataclass(frozen=True)
@@ -215,31 +198,30 @@ class BriefPage:
     slot: tuple[float, float, float, float] | None
 
 
-def brief_figure(doc: Document, about: Briefing, aspect: float) -> tuple[Figure, tuple | None]:
+def brief_layout(doc: Document, about: Briefing, aspect: float) -> tuple[Page, tuple | None]:
     """The brief as one A4 portrait page (it also fits Letter: its content ends above 10.6 in),
     with a free slot, ``aspect`` (height / width) of the text width, for the headline chart.
 
     Title, subtitle, the headline chart's slot and its caption from the top; the
     citation and the run's reproducibility line at the foot; the three bullets between,
-    in the largest type (<= 11 pt) that fits. Returns the figure and the slot (points,
+    in the largest type (<= 11 pt) that fits. Returns the page and the slot (points,
     as :attr:`BriefPage.slot`).
     """
     from model.report import theme
 
     tx, words = doc.tx, doc.words
-    fig = Figure(figsize=A4_IN)
+    page = Page(*A4_IN)
     width = A4_IN[0] - 2 * PDF_MARGIN_IN
-    family = pdf_families(tx)
     y = PDF_MARGIN_IN
-    y = _pdf_text(fig, y, words.title, 17, width * 0.95, color=theme.INK, fontfamily=family) + 0.05
-    y = _pdf_text(fig, y, words.subtitle, 10.5, width, color=theme.MUTED, fontfamily=family) + 0.15
+    y = _pdf_text(page, y, words.title, 17, width * 0.95, theme.INK) + 0.05
+    y = _pdf_text(page, y, words.subtitle, 10.5, width, theme.MUTED) + 0.15
     chart = headline_chart(doc)
     slot = None
     if chart is not None:
         h = width * aspect
         slot = (PDF_MARGIN_IN * 72, (A4_IN[1] - y - h) * 72, (PDF_MARGIN_IN + width) * 72, (A4_IN[1] - y) * 72)
         y += h + 0.08
-        y = _pdf_text(fig, y, chart.caption, 8, width, color=theme.MUTED, fontfamily=family) + 0.2
+        y = _pdf_text(page, y, chart.caption, 8, width, theme.MUTED) + 0.2
     footer = [source_line(tx), run_line(doc)]
     top = LETTER_BOTTOM_IN - sum(_text_height(line, 7.5, width) + 0.05 for line in footer)
     points = bullets(doc, about)
@@ -247,12 +229,12 @@ def brief_figure(doc: Document, about: Briefing, aspect: float) -> tuple[Figure,
     while size > 7.0 and y + sum(_text_height(b, size, width - 0.25) + 0.1 for b in points) > top - 0.15:
         size -= 0.5  # the bullets shrink rather than run into the footer or off a Letter page
     for bullet in points:
-        y = _pdf_text(fig, y, bullet, size, width - 0.25, color=theme.INK, fontfamily=family, indent=0.25, bullet=True)
+        y = _pdf_text(page, y, bullet, size, width - 0.25, theme.INK, indent=0.25, bullet=True)
         y += 0.1
     y = top
     for line in footer:
-        y = _pdf_text(fig, y, line, 7.5, width, color=theme.MUTED, fontfamily=family) + 0.05
-    return fig, slot
+        y = _pdf_text(page, y, line, 7.5, width, theme.MUTED) + 0.05
+    return page, slot
 
 
 def _text_height(text: str, size: float, width_in: float) -> float:
@@ -265,16 +247,11 @@ def _text_height(text: str, size: float, width_in: float) -> float:
 def brief_page(doc: Document, about: Briefing, aspect: float) -> BriefPage:
     """The brief's page without its chart (no dates in the file, so the same report gives
     the same bytes); ``aspect`` is the headline chart's height / width."""
-    from matplotlib.backends.backend_pdf import PdfPages
+    from model.report.fonts import page_families
+    from model.report.typeset import typeset
 
-    from model.report.pdf import lean_font_subsets
-
-    fig, slot = brief_figure(doc, about, aspect)
-    buffer = io.BytesIO()
-    metadata = {"Title": doc.words.title, "Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
-    with lean_font_subsets(), PdfPages(buffer, metadata=metadata) as pdf:
-        pdf.savefig(fig)
-    return BriefPage(buffer.getvalue(), slot)
+    page, slot = brief_layout(doc, about, aspect)
+    return BriefPage(typeset([page], page_families(doc.tx.lang)), slot)
 
 
 def render_brief_pdf(page: BriefPage, title: str, chart_pdf: bytes | None) -> bytes:

@@ -103,6 +103,7 @@ def game_table(table: Table, run: RunData, tx: Text) -> Figure:
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.set_aspect("auto")
+    fig.get_layout_engine().set(w_pad=0.1)  # the bold "J" of "Japan" reaches left of its text box
     mappable = _scalar_mappable(cmap)
     bar = fig.colorbar(mappable, ax=ax, fraction=0.035, pad=0.02)
     bar.set_label(f"{tx('cell_played')} (%)")

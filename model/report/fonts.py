@@ -60,6 +60,16 @@ def font_families(lang: str) -> list[str]:
     return [CJK_FAMILY, LATIN_FAMILY]
 
 
+def page_families(lang: str) -> list[str]:
+    """Fonts of the PDF's pages of words (the report's text pages, the brief): the charts'
+    fonts, with Noto Sans CJK TC after DejaVu Sans in English where it is installed (the
+    citation keeps the paper's original Chinese title)."""
+    if lang == "zh-TW" or cjk_font_path() is None:
+        return font_families(lang)
+    register_cjk()
+    return [LATIN_FAMILY, CJK_FAMILY]
+
+
 @lru_cache(maxsize=1)
 def register_cjk() -> Path:
     """Add the CJK font to matplotlib's font manager (once) and return the collection's path.

@@ -1,14 +1,15 @@
 """Build and draw a report's charts and PDF pages on every core, each figure laid out once.
 
 Drawing is most of a report's rendering time, and building the figures comes next.
-:func:`render_document` splits the PDF's pages into a few groups of consecutive
+:func:`render_document` splits the PDF's chart pages into a few groups of consecutive
 pages (:func:`page_groups`) and hands each group to a worker process. A worker builds
 each of its charts (:attr:`model.report.document.Chart.build`), lays it out once,
 draws it as SVG and as its PDF page (caption and page number below it), writes the
 group's pages as one PDF (each font subset once per group) and rasterises each chart
-from its page into the PNG (:mod:`model.report.raster`). Meanwhile the parent writes
-what needs no drawing (the tables), shows a progress bar on stderr, then joins the
-groups' PDFs in order (:func:`model.report.pdf.join_pages`).
+from its page into the PNG (:mod:`model.report.raster`). Meanwhile the parent sets the
+text pages (:mod:`model.report.typeset`) and writes what needs no drawing (the tables),
+shows a progress bar on stderr, then joins the text pages and the groups' PDFs in
+order (:func:`model.report.pdf.join_pages`).
 
 On Linux the workers are forked once the pages are listed, so they build the charts
 from the parent's data without pickling it (:data:`_INHERITED`); elsewhere joblib's
@@ -45,8 +46,7 @@ from model.report.chartfiles import ChartFiles
 from model.report.document import Document
 
 MAX_JOBS = 2
-GROUPS = 4  # page groups: a few, so both workers stay busy; each embeds its own font subsets
-TEXT_WEIGHT, CHART_WEIGHT = 0.3, 2.5  # drawing cost of a text page and of a chart (measured, roughly)
+GROUPS = 4  # chart page groups: a few, so both workers stay busy; each embeds its own font subsets
 _OPTIONS: contextvars.ContextVar[tuple[int | None, bool | None]] = contextvars.ContextVar(
     "render_options", default=(None, None)
 )
@@ -115,39 +115,40 @@ def render_document(
     meanwhile: Callable[[], None] | None = None,
     alone: str | None = None,
 ) -> Rendered:
-    """Build and draw every chart of ``doc`` (PNG, SVG, PDF page) and its text pages; join the PDF.
+    """Build and draw every chart of ``doc`` (PNG, SVG, PDF page), set its text pages; join the PDF.
 
-    The pages are drawn in :func:`page_groups` of consecutive pages, one task each: a
+    The chart pages are drawn in :func:`page_groups` of consecutive pages, one task each: a
     task builds each of its charts, lays it out once, draws it as SVG and as a PDF
     page, writes its pages as one PDF (each font subset once per group) and rasterises
     the chart pages into PNGs. ``jobs`` is the number of worker processes (1: draw in
     this process); ``progress`` shows a bar on stderr (None: only on a terminal).
     Arguments left None take the values of :func:`render_options`, then the defaults.
-    ``meanwhile`` is called in this process while the workers draw (work that needs
-    no drawing: the tables, say). The chart named ``alone`` is also drawn as a PDF of
+    The text pages are set in this process while the workers draw, then ``meanwhile``
+    is called (work that needs no drawing: the tables, say). The chart named ``alone`` is also drawn as a PDF of
     its own, without caption or page number (the brief places it). Sets ``chart.png``
     and ``chart.svg`` of each chart of ``doc``.
     """
-    from model.report.pdf import add_page_number, join_pages, page_label, text_pages
+    from model.report.fonts import page_families
+    from model.report.pdf import join_pages, number_page, page_label, text_pages
+    from model.report.typeset import typeset
 
     jobs, progress = _resolved(jobs, progress)
 
     texts = text_pages(doc)
     total = len(texts) + len(doc.charts)
-    pages: list[tuple] = []
     for number, page in enumerate(texts, start=1):
-        add_page_number(page, page_label(doc, number, total))
-        pages.append(("text", page))
-    for number, chart in enumerate(doc.charts, start=len(texts) + 1):
-        pages.append(("chart", chart, chart.caption, page_label(doc, number, total), chart.name == alone))
-    groups = page_groups([TEXT_WEIGHT if p[0] == "text" else CHART_WEIGHT for p in pages])
-    # the heaviest groups first, so the last to finish is a light one
-    order = sorted(range(len(groups)), key=lambda g: -sum(pages[i][0] == "chart" for i in groups[g]))
-    results: list[Any] = [None] * len(groups)
-    drawn = _run_pages(pages, [groups[g] for g in order], jobs, progress, meanwhile)
-    for g, result in zip(order, drawn, strict=True):
-        results[g] = result
+        number_page(page, page_label(doc, number, total))
+    pages = [(chart, chart.caption, page_label(doc, number, total), chart.name == alone)
+             for number, chart in enumerate(doc.charts, start=len(texts) + 1)]  # fmt: skip
+    groups = page_groups([1.0] * len(pages))
+    typeset_pdf: list[bytes] = []
 
+    def here() -> None:  # the text pages are typeset here while the workers draw the charts
+        typeset_pdf.append(typeset(texts, page_families(doc.lang)))
+        if meanwhile is not None:
+            meanwhile()
+
+    results = list(_run_pages(pages, groups, jobs, progress, here))
     images = [image for drawn, _pdf in results for image in drawn]
     files: list[ChartFiles] = []
     single = None
@@ -155,7 +156,8 @@ def render_document(
         chart.png, chart.svg = png, svg
         files.append(ChartFiles(chart.name, png, svg))
         single = own_pdf if own_pdf is not None else single
-    return Rendered(files, join_pages([pdf for _drawn, pdf in results], doc.words.title), single)
+    parts = [*typeset_pdf, *(pdf for _drawn, pdf in results)]
+    return Rendered(files, join_pages(parts, doc.words.title), single)
 
 
 _INHERITED: list[tuple] = []  # the pages forked workers draw from, set while they run
@@ -182,7 +184,7 @@ def _run_pages(
 
 def _with_figure(page: tuple) -> tuple:
     """A chart page with its chart's figure in place of the chart (to be pickled)."""
-    return (page[0], page[1].build(), *page[2:]) if page[0] == "chart" else page
+    return (page[0].build(), *page[1:])
 
 
 def render_figures(
@@ -304,9 +306,9 @@ def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes, 
 
 
 def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
-    """Each chart's (PNG, SVG, PDF of its own or None) and the pages' PDF. A chart page
-    holds its chart (built here, afresh) or, sent pickled, its figure, its caption, page
-    label and whether it is also wanted alone; a text page holds its figure."""
+    """Each chart's (PNG, SVG, PDF of its own or None) and the pages' PDF. A page holds
+    its chart (built here, afresh) or, sent pickled, its figure, then its caption, page
+    label and whether it is also wanted alone."""
     from model.report import chartfiles
     from model.report.pdf import chart_page, pages_pdf
     from model.report.raster import figure_crop, page_pngs
@@ -315,11 +317,7 @@ def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes, bytes | No
     singles: list[bytes | None] = []
     crops: list[tuple[int, tuple, tuple]] = []
     printed: list[tuple] = []
-    for page in pages:
-        if page[0] == "text":
-            printed.append((page[1], None))
-            continue
-        _kind, source, caption, label, alone = page
+    for source, caption, label, alone in pages:
         fig = source if isinstance(source, Figure) else source.build()
         chartfiles.lay_out(fig)
         svgs.append(chartfiles.svg_bytes(fig))  # before the caption joins the figure

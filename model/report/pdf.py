@@ -9,12 +9,13 @@ so the page count is :func:`text_page_count` plus the number of charts.
 Every page is 16:9, :data:`PAGE_WIDTH` x :data:`PAGE_HEIGHT` inches: a chart page holds
 the chart unchanged at the top and, in a band of :data:`CAPTION_BAND` inches below it,
 its caption (wrapped) and the page number ("3 / 12"; localised), which every page
-carries. Fonts are embedded as TrueType (Type 42 / CIDFontType2; the Chinese face is
-the glyf copy of :mod:`model.report.ttf`), so the text is searchable and sharp. Each
-page is drawn on its own (:func:`page_pdf`, :func:`chart_page_pdf`, so the pages can be
-drawn in parallel, :mod:`model.report.parallel_render`) and the one-page PDFs are joined
-in order by :func:`join_pages`. No dates or producer are written into the file, so the
-same report renders to the same bytes.
+carries. The text pages are laid out here and set by :mod:`model.report.typeset`; the
+chart pages are drawn by matplotlib (:func:`chart_page`, :func:`pages_pdf`), in groups
+on the workers of :mod:`model.report.parallel_render`, and the parts are joined in order
+by :func:`join_pages`. Fonts are embedded as TrueType (Type 42 / CIDFontType2; the
+Chinese face is the glyf copy of :mod:`model.report.ttf`), so the text is searchable
+and sharp. No dates or producer are written into the file, so the same report renders
+to the same bytes.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from model.report.document import Document
 from model.report.priors_section import pdf_pages
 from model.report.summary import Grid
 from model.report.text import _width, wrap
+from model.report.typeset import Page, Rule, TextLine
 
 TEXT_PAGES = 3
 MARGIN_IN = 0.45
 CAPTION_BAND = 1.0  # inches below a chart for its caption and the page number
 PAGE_HEIGHT = theme.REPORT.height + CAPTION_BAND
 PAGE_WIDTH = PAGE_HEIGHT * 16 / 9
-CAPTION_SIZE, PAGE_NUMBER_SIZE = 9.0, 7.0
+CAPTION_SIZE, PAGE_NUMBER_SIZE, FOOTER_SIZE = 9.0, 7.0, 7.0
 METADATA = {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None}
 LINE = 1.38  # line height in units of the font size
 MAX_SIZE, MIN_SIZE = 11.0, 5.5
@@ -123,9 +125,8 @@ def _layout_table(grid: Grid, size: float, width_pt: float, y: float, out: list[
     return y + size * 0.6
 
 
-def text_page(blocks: list[Block], footer: str = "") -> Figure:
+def text_page(blocks: list[Block], footer: str = "") -> Page:
     """A 16:9 page holding ``blocks``, in the largest type (<= 11 pt) that fits."""
-    fig = Figure(figsize=(PAGE_WIDTH, PAGE_HEIGHT))
     width_pt = (PAGE_WIDTH - 2 * MARGIN_IN) * 72
     height_pt = (PAGE_HEIGHT - 2 * MARGIN_IN) * 72 - 14  # the footer's (and page number's) line
     size = MAX_SIZE
@@ -134,40 +135,31 @@ def text_page(blocks: list[Block], footer: str = "") -> Figure:
         if used <= height_pt or size <= MIN_SIZE:
             break
         size -= 0.25
-    to_x = lambda pt: (MARGIN_IN * 72 + pt) / (PAGE_WIDTH * 72)  # noqa: E731
-    to_y = lambda pt: 1 - (MARGIN_IN * 72 + pt) / (PAGE_HEIGHT * 72)  # noqa: E731
+    margin = MARGIN_IN * 72
+    page = Page(PAGE_WIDTH, PAGE_HEIGHT)
     for kind, x, y, text, s, weight, colour in lines:
         if kind == "text":
-            weight_kw = _weight(weight)
-            fig.text(to_x(x), to_y(y), text, fontsize=s, color=colour, va="top", ha="left", **weight_kw)
+            page.items.append(TextLine(margin + x, margin + y, text, s, weight == "bold", colour))
         elif kind in ("rule", "hline"):
-            fig.add_artist(_line(fig, to_x(0), to_x(width_pt), to_y(y), colour, 2.0 if kind == "rule" else 0.6))
+            page.items.append(Rule(margin, margin + width_pt, margin + y, colour, 2.0 if kind == "rule" else 0.6))
     if footer:
-        fig.text(
-            to_x(0),
-            MARGIN_IN / 2 / PAGE_HEIGHT,
-            footer,
-            fontsize=7,
-            color=theme.MUTED,
-            va="center",
-        )
-    return fig
+        page.items.append(TextLine(margin, _foot_line(FOOTER_SIZE), footer, FOOTER_SIZE, colour=theme.MUTED))
+    return page
 
 
-def _weight(weight: str) -> dict:
-    """Bold where the font has a bold face; the CJK font has none, and its faux bold
-    (an outline) would turn the words into shapes a reader cannot search or copy."""
-    strong = theme.strong()
-    return strong if weight == "bold" and "path_effects" not in strong else {"fontweight": "normal"}
+def _foot_line(size: float) -> float:
+    """The top (points) of a ``size``-point line centred :data:`MARGIN_IN` / 2 above a text page's foot."""
+    return PAGE_HEIGHT * 72 - MARGIN_IN * 36 - size / 2
 
 
-def _line(fig: Figure, x0: float, x1: float, y: float, colour: str, lw: float):
-    from matplotlib.lines import Line2D
+def number_page(page: Page, label: str) -> None:
+    """Print ``label`` (the page number) at the text page's bottom right."""
+    right = (PAGE_WIDTH - MARGIN_IN) * 72
+    page.items.append(TextLine(right, _foot_line(PAGE_NUMBER_SIZE), label, PAGE_NUMBER_SIZE, colour=theme.MUTED,
+                            align="right"))  # fmt: skip
 
-    return Line2D([x0, x1], [y, y], transform=fig.transFigure, color=colour, lw=lw)
 
-
-def text_pages(doc: Document) -> list[Figure]:
+def text_pages(doc: Document) -> list[Page]:
     tx, words = doc.tx, doc.words
     short_footer = words.footer[0] if words.footer else ""
     first = [
@@ -215,13 +207,11 @@ def page_label(doc: Document, page: int, pages: int) -> str:
     return doc.tx("pdf_page", page=page, pages=pages)
 
 
-def add_page_number(fig: Figure, label: str, bottom_in: float | None = None) -> None:
-    """Print ``label`` at the page's bottom right, ``bottom_in`` inches above the figure's
-    lower edge (negative: below it, in a chart page's caption band)."""
-    width, height = fig.get_size_inches()
-    y = (MARGIN_IN / 2 if bottom_in is None else bottom_in) / height
-    right = 1 - MARGIN_IN / width if bottom_in is None else 0.99
-    fig.text(right, y, label, fontsize=PAGE_NUMBER_SIZE, color=theme.MUTED, ha="right", va="center")
+def _number_chart_page(fig: Figure, label: str, bottom_in: float) -> None:
+    """Print ``label`` at the chart page's bottom right, ``bottom_in`` inches below the
+    figure's lower edge (in the caption band)."""
+    height = fig.get_size_inches()[1]
+    fig.text(0.99, -bottom_in / height, label, fontsize=PAGE_NUMBER_SIZE, color=theme.MUTED, ha="right", va="center")
 
 
 # OpenType layout tables: a PDF viewer places the glyphs it is given and never shapes,
@@ -285,7 +275,7 @@ def chart_page(fig: Figure, caption: str, label: str):
         size -= 0.25
     fig.text(0.01, -0.1 / height, "\n".join(lines), fontsize=size, color=theme.MUTED, ha="left", va="top",
              linespacing=1.3)  # fmt: skip
-    add_page_number(fig, label, bottom_in=-(band - MARGIN_IN / 2))
+    _number_chart_page(fig, label, bottom_in=band - MARGIN_IN / 2)
     for legend in fig.legends:  # a figure legend sits on the figure's edge, not the page's
         legend.set_bbox_to_anchor((0, 0, 1, 1), transform=fig.transFigure)
     return Bbox.from_extents(-dx, -band, width + dx, height)
