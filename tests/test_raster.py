@@ -12,7 +12,7 @@ from PIL import Image
 from model.report import theme
 from model.report.chartfiles import draw_figures
 from model.report.pdf import chart_page, pages_pdf
-from model.report.raster import figure_crop, page_pngs
+from model.report.raster import figure_crop, page_pngs, png_bytes
 
 SIZE = (4.0, 2.25)  # inches
 DPI = 100
@@ -59,3 +59,29 @@ def test_a_chart_page_png_is_cut_to_the_chart_without_its_caption():
     assert np.allclose(_red_box(png), _expected_box(DPI), atol=2)
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
     assert pixels[-3:].min() > 250  # the caption (dark text) lies below the cut, not in it
+
+
+def test_png_bytes_decode_to_the_same_pixels_and_resolution_in_pillow():
+    """The hand-written PNG (one filter for every row) read back by Pillow, an independent
+    decoder: every pixel, the size and the dpi as given; no ancillary chunk but pHYs."""
+    rng = np.random.default_rng(7)
+    noise = rng.integers(0, 256, size=(41, 67, 3), dtype=np.uint8)  # every byte difference, wrapping included
+    flat = np.full((30, 50, 3), 255, np.uint8)
+    flat[10:20, 5:45] = (200, 30, 30)
+    for pixels in (noise, flat, noise[:1], noise[::2, ::3]):  # one row; a strided view
+        png = png_bytes(pixels, 300)
+        image = Image.open(io.BytesIO(png))
+        assert image.mode == "RGB" and image.size == (pixels.shape[1], pixels.shape[0])
+        assert np.array_equal(np.asarray(image), pixels)
+        assert [round(d) for d in image.info["dpi"]] == [300, 300]
+        assert set(image.info) == {"dpi"}
+        assert png == png_bytes(pixels.copy(), 300)
+
+
+def test_png_bytes_refuses_what_is_not_rgb_bytes():
+    import pytest
+
+    with pytest.raises(ValueError, match="uint8"):
+        png_bytes(np.zeros((4, 4, 4), np.uint8), 300)
+    with pytest.raises(ValueError, match="uint8"):
+        png_bytes(np.zeros((4, 4, 3), np.float64), 300)
