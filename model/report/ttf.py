@@ -3,7 +3,7 @@
 Noto Sans CJK ships as an OpenType/CFF collection. Matplotlib embeds TrueType fonts
 in a PDF as Type 42 (``CIDFontType2``) but cannot do so with CFF outlines, which is
 why the PDF used Type 3 fonts. This module converts the TC face once: every glyph the
-face maps from the characters Traditional Chinese text uses (ASCII, Latin-1, general
+face maps from the characters Traditional Chinese text uses (ASCII, Latin-1, Greek, general
 punctuation, arrows and symbols, CJK punctuation, kana (the middle dot ・), Bopomofo, the CJK Unified
 Ideographs U+4E00–U+9FFF and the full-width forms) is drawn through fontTools'
 ``Cu2QuPen`` (cubic to quadratic, error at most 1 font unit of 1000 per em, invisible
@@ -24,11 +24,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-CONVERTER_VERSION = "2"
+CONVERTER_VERSION = "3"
 MAX_ERR = 1.0  # font units (of 1000 per em)
 RANGES = (
     (0x0020, 0x007E),
     (0x00A0, 0x024F),
+    (0x0370, 0x03FF),
     (0x2000, 0x206F),
     (0x20A0, 0x20CF),
     (0x2100, 0x23FF),
