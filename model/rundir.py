@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -213,11 +213,19 @@ class RunDirectory:
         write_json(self.partial / "manifest.json", {**self.manifest(), **fields})
 
     def finish(
-        self, results: xr.Dataset, manifest_fields: dict[str, Any], extra_files: dict[str, Path] | None = None
+        self,
+        results: xr.Dataset,
+        manifest_fields: dict[str, Any],
+        extra_files: dict[str, Path] | Callable[[], dict[str, Path]] | None = None,
     ) -> Path:
-        """Write results and the final manifest, drop checkpoints, and rename."""
+        """Write results and the final manifest, drop checkpoints, and rename.
+
+        ``extra_files`` (final name -> written temporary) are moved in beside the results;
+        given as a function, it is called once ``results.nc`` is written, so files still
+        being made elsewhere can finish meanwhile."""
         write_netcdf(self.partial / "results.nc", results)
-        for name, source in (extra_files or {}).items():
+        extra = extra_files() if callable(extra_files) else extra_files
+        for name, source in (extra or {}).items():
             os.replace(source, self.partial / name)
         fields = {
             **manifest_fields,

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from model.analyses import analysis_files
+from model.analyses import started_analyses
 from model.checkpoints import CheckpointError, RunIdentity, batch_files, batch_path, load_verified, save_batch
 from model.config import ConfigError, LoadedConfig, load_config
 from model.config.limits import MAX_ABS_VALUE
@@ -248,29 +248,33 @@ def _complete(run: RunDirectory, loaded: LoadedConfig, execution: Execution, kee
         raise RunInterrupted(run.partial, len(batch_files(run.checkpoints))) from None
     except NonFiniteResult as exc:
         raise _blame(loaded, exc) from None
-    dataset = finish(loaded, outcome.stats)
-    final_id = run.final.name
-    dataset.attrs.update(run_id=final_id, stop_reason=outcome.stop_reason)
-    extra = {}
-    kept = 0
-    if keep_samples > 0:
-        tmp = run.partial / ".samples.nc.tmp"
-        kept = write_samples(tmp, loaded, keep_samples, outcome.worlds)
-        extra["samples.nc"] = tmp
-    extra.update(analysis_files(loaded, execution, run.partial))
-    manifest_fields = {
-        "worlds": outcome.worlds,
-        "chunks": outcome.chunks,
-        "stop_reason": outcome.stop_reason,
-        "wall_seconds": round(outcome.wall_seconds, 3),
-        "samples_kept": kept,
-        "backend": execution.backend,
-        "jobs": execution.jobs,
-    }
-    try:
-        path = run.finish(dataset, manifest_fields, extra)
-    except BaseException:
-        for tmp in extra.values():  # a resumed run writes them again
-            tmp.unlink(missing_ok=True)
-        raise
+    written: dict[str, Path] = {}
+    with started_analyses(loaded, execution) as analyses:  # on the workers while the results are built and written
+        dataset = finish(loaded, outcome.stats)
+        dataset.attrs.update(run_id=run.final.name, stop_reason=outcome.stop_reason)
+        kept = 0
+        if keep_samples > 0:
+            tmp = run.partial / ".samples.nc.tmp"
+            kept = write_samples(tmp, loaded, keep_samples, outcome.worlds)
+            written["samples.nc"] = tmp
+        manifest_fields = {
+            "worlds": outcome.worlds,
+            "chunks": outcome.chunks,
+            "stop_reason": outcome.stop_reason,
+            "wall_seconds": round(outcome.wall_seconds, 3),
+            "samples_kept": kept,
+            "backend": execution.backend,
+            "jobs": execution.jobs,
+        }
+
+        def extra_files() -> dict[str, Path]:
+            written.update(analyses(run.partial))
+            return written
+
+        try:
+            path = run.finish(dataset, manifest_fields, extra_files)
+        except BaseException:
+            for tmp in written.values():  # a resumed run writes them again
+                tmp.unlink(missing_ok=True)
+            raise
     return RunResult(path, dataset, read_manifest(path))
