@@ -133,3 +133,54 @@ def thousands() -> FuncFormatter:
 def inside_label(ax, x: float, y: float, text: str) -> None:
     """A bold white value centred on ``(x, y)``, inside a coloured bar."""
     ax.text(x, y, text, ha="center", va="center", color="white", fontsize=10.5, **theme.strong("white"))
+
+
+DARK_TEXT, LIGHT_TEXT = ".15", "w"  # cell labels on light and on dark cells
+LIGHT_CELL = 0.408  # relative luminance above which a cell takes dark text
+
+
+def relative_luminance(rgba: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of colours (n, 3 or 4) with components in 0..1."""
+    rgb = np.asarray(rgba, dtype=float)[:, :3]
+    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def heat_map(
+    ax: Axes,
+    values: np.ndarray,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    labels: Sequence[Sequence[str]],
+    *,
+    cmap,
+    vmin: float,
+    vmax: float,
+    bar_label: str,
+    fontsize: float = 11.0,
+    gap: float = 2.0,
+    shrink: float = 0.85,
+):
+    """An annotated heat map of ``values`` (rows x columns, first row at the top) drawn
+    the way ``seaborn.heatmap`` draws one: cells of a ``pcolormesh`` parted by white lines
+    ``gap`` points wide, the axes' spines off, each tick centred on its cell, a colour bar
+    without outline, and each cell's label in dark text on a light cell and white on a
+    dark one. Seaborn itself costs a second to import (scipy.stats with it) in the worker
+    that draws the report's one heat map; tests/test_theme.py draws both and compares.
+    Returns the colour bar."""
+    values = np.asarray(values, dtype=float)
+    mesh = ax.pcolormesh(values, cmap=cmap, vmin=vmin, vmax=vmax, linewidths=gap, edgecolor="white")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set(xlim=(0, values.shape[1]), ylim=(0, values.shape[0]))
+    ax.invert_yaxis()
+    bar = ax.figure.colorbar(mesh, ax=ax, shrink=shrink, label=bar_label)
+    bar.outline.set_linewidth(0)
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5, list(columns))
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5, list(rows), va="center")
+    mesh.update_scalarmappable()
+    dark = relative_luminance(mesh.get_facecolors()) > LIGHT_CELL
+    for (i, j), label, on_light in zip(np.ndindex(values.shape), np.ravel(labels), dark, strict=True):
+        ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=fontsize,
+                color=DARK_TEXT if on_light else LIGHT_TEXT)  # fmt: skip
+    return bar

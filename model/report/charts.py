@@ -24,6 +24,7 @@ from model.report.axes import (
     fit_titles,
     fmt_money,
     fmt_pct,
+    heat_map,
     inside_label,
     legend_below,
     thousands,
@@ -144,8 +145,6 @@ def eq_sets(table: Table, run: RunData, tx: Text) -> Figure:
 
 def game_types(table: Table, run: RunData, tx: Text) -> Figure:
     """Japan's game type against Korea's, as a heat map of the share of worlds."""
-    import seaborn as sns
-
     frame = table.frame
     order = [str(v) for v in run.ds.japan_type.values]
     japan = [t for t in order if t in set(frame["japan_code"])]
@@ -154,26 +153,21 @@ def game_types(table: Table, run: RunData, tx: Text) -> Figure:
     for _, row in frame.iterrows():
         grid.loc[row["japan_code"], row["korea_code"]] = row["share"]
     annot = grid.map(lambda v: fmt_pct(v) if v > 0 else "–")
-    grid.index = [tx.game_type(t) for t in japan]
-    grid.columns = [tx.game_type(t) for t in korea]
     fig, ax = theme.new_figure(tx("chart_game_types"))
-    sns.heatmap(
-        grid,
-        ax=ax,
+    heat_map(
+        ax,
+        grid.to_numpy(),
+        [tx.game_type(t) for t in japan],
+        [tx.game_type(t) for t in korea],
+        annot.to_numpy(),
         cmap=theme.sequential_cmap(),
         vmin=0,
         vmax=max(float(grid.values.max()), 1.0),
-        annot=annot.values,
-        fmt="",
-        annot_kws={"fontsize": 11},
-        linewidths=2,
-        linecolor="white",
-        cbar_kws={"label": tx("axis_share_worlds"), "shrink": 0.85},
+        bar_label=tx("axis_share_worlds"),
     )
     ax.set_xlabel(tx("axis_korea_type"), **theme.strong())
     ax.set_ylabel(tx("axis_japan_type"), **theme.strong())
     ax.tick_params(length=0)
-    ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
     _fit_columns(ax, len(korea))
     return fig
 

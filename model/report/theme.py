@@ -12,9 +12,10 @@ fixed SVG hash salt and no dates in the file metadata (:mod:`model.report.chartf
 
 Seaborn's role. Seaborn supplies the look (``axes_style``, ``plotting_context``), the
 palette and its light ramps (pinned in :mod:`model.report.seaborn_look`, so a report
-does not pay for importing seaborn), and draws the annotated heat map of game types
-(``sns.heatmap``), where it does better than hand-written matplotlib. Every other
-chart stays in matplotlib on purpose: each is drawn from the table written as its
+does not pay a second for importing seaborn and scipy.stats), and the annotated heat
+map of game types is drawn as ``sns.heatmap`` draws it (:func:`model.report.axes.heat_map`,
+the same pixels: tests/test_theme.py draws both). Every other chart stays in
+matplotlib on purpose: each is drawn from the table written as its
 CSV, and those tables hold estimates with Monte Carlo standard errors (or histogram
 bins, bootstrap intervals, PRIM boxes) already computed; seaborn's statistical
 functions (``lineplot``, ``histplot``, ``barplot``, ``FacetGrid``) want raw
