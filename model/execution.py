@@ -2,12 +2,14 @@
 
 Backends: ``loky`` (processes, the default), ``threading``, ``sequential`` and ``dask``
 (joblib's dask backend on a ``dask.distributed`` client: a ``LocalCluster`` or a
-scheduler address). Chunks are dispatched in batches of :data:`BATCH_CHUNKS`; results
-come back in chunk order and are merged in that order, so the floating-point result
-is the same whatever the backend or the number of jobs. A ``--target-se`` run checks
-precision only between batches, which keeps its stopping point independent of the
-number of workers too. While folding, the convergence trace (:mod:`model.trace`) gets
-its points after whole chunks, from the running merge in chunk order.
+scheduler address; installed with the optional ``cluster`` extra, since merely having
+dask installed makes xarray import ``dask.array``, a third of a second, in every
+command). Chunks are dispatched in batches of :data:`BATCH_CHUNKS`; results come back
+in chunk order and are merged in that order, so the floating-point result is the same
+whatever the backend or the number of jobs. A ``--target-se`` run checks precision
+only between batches, which keeps its stopping point independent of the number of
+workers too. While folding, the convergence trace (:mod:`model.trace`) gets its points
+after whole chunks, from the running merge in chunk order.
 
 Worker processes started here (loky, a local Dask cluster) watch the process that
 started them and exit when it dies (:mod:`model.workers`). Checkpoint files are
@@ -36,6 +38,7 @@ from model.trace import HEADLINE_KEYS, point, traced_after
 from model.workers import EnvironmentFault, dask_worker_setup, loky_backend
 
 BACKENDS = ("loky", "threading", "sequential", "dask")
+CLUSTER_MISSING = "the dask backend needs dask.distributed, an optional part of offshore: pip install -e '.[cluster]'"
 BATCH_CHUNKS = 16  # chunks per batch: the unit of folding, checkpoints and precision checks
 TARGET_SE_CAP = 100_000_000  # worlds a --target-se run may draw when no sample count is given
 SCHEDULER_TIMEOUT = 10.0  # seconds to reach a --scheduler before giving up
@@ -139,7 +142,10 @@ def backend_context(execution: Execution) -> Iterator[tuple[Any, int]]:
     if execution.backend != "dask":
         yield execution.backend, execution.jobs
         return
-    from dask.distributed import Client, LocalCluster
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise EnvironmentFault(CLUSTER_MISSING) from None
 
     with _quiet_dask():
         if execution.scheduler:

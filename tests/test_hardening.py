@@ -273,6 +273,18 @@ def test_unreachable_scheduler_fails_fast(cli: CliRunner, tmp_path: Path, monkey
     nothing_written(tmp_path)
 
 
+def test_the_dask_backend_without_the_cluster_extra_is_one_line(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dask.distributed is optional (pip install '.[cluster]'): without it, asking for the
+    dask backend says how to get it, on one line, and writes nothing."""
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if it were not installed
+    result = cli.invoke(main, [*RUN, str(PAPER), "--backend", "dask"])
+    one_line_failure(result, 1, "the dask backend needs dask.distributed")
+    assert "[cluster]" in result.output
+    nothing_written(tmp_path)
+
+
 def test_jobs_are_capped_at_the_cores_unless_forced() -> None:
     cores = default_jobs()
     assert cap_jobs(None) == cores and cap_jobs(cores + 22) == cores and cap_jobs(cores + 22, force=True) == cores + 22
