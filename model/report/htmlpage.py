@@ -30,6 +30,7 @@ FONTS_EN = "'DejaVu Sans', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 FONTS_ZH = (
     "'Report CJK', 'Noto Sans CJK TC', 'Noto Sans TC', 'PingFang TC', 'Microsoft JhengHei', 'DejaVu Sans', sans-serif"
 )
+FONT_SLOT = "/* @font-face of the page's characters */"
 Cell = tuple[str, bool]  # the text shown and whether it is a number (right-aligned)
 
 
@@ -55,8 +56,10 @@ def frame_table(
     return HtmlTable([str(c) for c in frame.columns], body)
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def _data_uri(png: bytes | None) -> str:
+    """The PNG as a data URI; empty for a chart not drawn yet (a page rendered for its words
+    only, :func:`model.report.render.write_document`)."""
+    return "" if png is None else "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _nl2br(text: str) -> Markup:
@@ -90,7 +93,7 @@ def render_page(template: str, *, lang: str, html_lang: str, title: str, **conte
     zh = lang == "zh-TW"
     page = environment().get_template(template)
     values = {"lang": html_lang, "title": title, "fonts": FONTS_ZH if zh else FONTS_EN, **context}
-    html = page.render(font_face="", **values)
-    if zh:
-        html = page.render(font_face=css_font_face("".join(sorted(set(visible_text(html))))), **values)
-    return html
+    if not zh:
+        return page.render(font_face="", **values)
+    html = page.render(font_face=FONT_SLOT, **values)  # the font face is cut to the page's characters, then put in
+    return html.replace(FONT_SLOT, css_font_face("".join(sorted(set(visible_text(html))))), 1)

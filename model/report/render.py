@@ -184,6 +184,9 @@ def write_document(
                 (tmp / "tables" / "inputs.csv").write_text(_grid_csv(doc.words.inputs), encoding=encoding)
             (tmp / "report.xlsx").write_bytes(write_workbook(doc, runs, inputs))  # "About" names the runs
             brief.append(brief_page(doc, about, theme.REPORT.height / theme.REPORT.width))  # its chart comes later
+            if doc.tx.zh:  # cut the HTML pages' Chinese font to their characters now (cached): no word waits on a chart
+                render_html(doc)
+                render_brief_html(doc, about)
 
         about = about or Briefing("", tuple(doc.run_ids), "")
         brief: list = []
