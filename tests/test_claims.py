@@ -100,3 +100,22 @@ def test_every_shipped_claim_evaluates_with_finite_numbers() -> None:
     assert set(frame["verdict"]) <= {SUPPORTED, CONTRADICTED, UNDECIDED}
     for claim in CLAIMS:
         assert claim.paper["en"].strip() and claim.paper["zh-TW"].strip()
+
+
+def test_claims_evaluated_one_by_one_give_the_rows_of_all_at_once() -> None:
+    """offshore run computes each claim as its own task (model/analyses.py); that is only
+    sound if a claim's numbers depend on the config alone, not on the claims beside it."""
+    import pandas as pd
+
+    from model.sampling import shared_draws
+
+    loaded = load_config(BASELINE, [*SMALL, "sampling.samples=4096"])
+    with shared_draws():
+        together = claims_frame(evaluate(loaded))
+    parts = []
+    for claim in CLAIMS:
+        with shared_draws():
+            parts.append(claims_frame(evaluate(loaded, claims=(claim,))))
+    split = pd.concat(parts, ignore_index=True)
+    assert split.to_csv(index=False) == together.to_csv(index=False)  # claims.csv, byte for byte
+    assert len(split) == len(together) > len(CLAIMS)

@@ -124,9 +124,9 @@ def render_document(
     this process); ``progress`` shows a bar on stderr (None: only on a terminal).
     Arguments left None take the values of :func:`render_options`, then the defaults.
     The text pages are set in this process while the workers draw, then ``meanwhile``
-    is called (work that needs no drawing: the tables, say). The chart named ``alone`` is also drawn as a PDF of
-    its own, without caption or page number (the brief places it). Sets ``chart.png``
-    and ``chart.svg`` of each chart of ``doc``.
+    is called (work that needs no drawing: the tables, say). The chart named ``alone``
+    is also drawn as a PDF of its own, without caption or page number (the brief places
+    it). Sets ``chart.png`` and ``chart.svg`` of each chart of ``doc``.
     """
     from model.report.fonts import page_families
     from model.report.pdf import join_pages, number_page, page_label, text_pages
@@ -140,7 +140,7 @@ def render_document(
         number_page(page, page_label(doc, number, total))
     pages = [(chart, chart.caption, page_label(doc, number, total), chart.name == alone)
              for number, chart in enumerate(doc.charts, start=len(texts) + 1)]  # fmt: skip
-    groups = page_groups([1.0] * len(pages))
+    groups = page_groups([1.0] * len(pages))  # charts cost roughly alike; groups of consecutive pages
     typeset_pdf: list[bytes] = []
 
     def here() -> None:  # the text pages are typeset here while the workers draw the charts
