@@ -16,6 +16,11 @@ median, min and max wall seconds are printed beside the target, with the CPU mod
 the number of cores, since the figures mean nothing without them. On a shared machine
 quote the median and the spread, not one number.
 
+Time it in an environment made as the README's first command makes one (the core
+install: ``pip install -e .``), with that environment's ``offshore`` first on PATH. The
+test extra adds dask (the optional ``cluster`` extra), and where dask is installed
+xarray imports ``dask.array`` in every command, a third of a second each.
+
 Never run in CI (minutes of wall time); on demand:
 
     python benchmarks/bench_end_to_end.py [--quick] [--repeat N] [--only run,sweep]
