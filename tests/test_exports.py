@@ -7,6 +7,7 @@ in English with two workers and with one, and in Traditional Chinese.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -308,11 +309,36 @@ def test_loky_workers_sent_the_figures_give_the_same_files(run, en, tmp_path, mo
     assert changed == []
 
 
-@given(st.lists(st.sampled_from([1.0, 2.5]), min_size=1, max_size=30), st.integers(1, 6))
-def test_page_groups_split_the_pages_in_order(weights, groups):
-    split = page_groups(weights, groups)
-    assert [i for group in split for i in group] == list(range(len(weights)))
-    assert all(split) and len(split) == min(groups, len(weights))
+@given(st.lists(st.sampled_from([0.25, 1.0, 2.0, 3.0]), min_size=1, max_size=30), st.integers(1, 6))
+def test_page_groups_share_the_pages_by_cost(costs, groups):
+    split = page_groups(costs, groups)
+    assert sorted(i for group in split for i in group) == list(range(len(costs)))  # each page once
+    assert all(group == sorted(group) for group in split)  # each group's pages in order
+    assert all(split) and len(split) == min(groups, len(costs))
+    loads = [sum(costs[i] for i in group) for group in split]
+    count = len(split)  # a greedy share exceeds the average by less than one page
+    assert max(loads) <= sum(costs) / count + max(costs) * (1 - 1 / count) + 1e-9
+    assert page_groups([], groups) == []
+
+
+def test_join_pages_takes_the_pages_in_the_order_given_and_copies_shared_fonts_once():
+    from pypdf import PdfReader
+
+    from model.report.fonts import page_families
+    from model.report.pdf import join_pages
+    from model.report.typeset import Page, TextLine, typeset
+
+    def part(name: str) -> bytes:
+        pages = [Page(8.0, 4.5, [TextLine(40, 40, f"{name} page {k}", 14)]) for k in range(2)]
+        return typeset(pages, page_families("en"))
+
+    parts = [part("first"), part("second")]
+    joined = join_pages(parts, "Joined", [(1, 0), (0, 1), (0, 0), (1, 1)])
+    reader = PdfReader(io.BytesIO(joined))
+    texts = [page.extract_text().strip() for page in reader.pages]
+    assert texts == ["second page 0", "first page 1", "first page 0", "second page 1"]
+    assert reader.metadata.title == "Joined"
+    assert joined.count(b"/FontFile2") == sum(p.count(b"/FontFile2") for p in parts)
 
 
 def test_report_command_is_quiet_on_stdout(run, tmp_path):

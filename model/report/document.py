@@ -13,6 +13,13 @@ from model.report.tables import Table
 from model.report.text import Text
 
 
+def drawing_cost(panels: int = 1, small_multiples: int = 0) -> float:
+    """A chart's drawing time relative to a one-panel chart's, to share charts among
+    workers: each further panel adds a fifth, each small-multiple panel a sixteenth
+    (as measured on the baseline report, in either language)."""
+    return 1.0 + 0.2 * (panels - 1) + small_multiples / 16
+
+
 @dataclass
 class Chart:
     """One chart: its file stem, words, data table, the recipe of its figure and its rendered bytes.
@@ -28,6 +35,7 @@ class Chart:
     caption: str
     build: Callable[[], Figure]
     table: Table
+    cost: float = 1.0  # relative drawing time (:func:`drawing_cost`)
     png: bytes = b""
     svg: bytes = b""
 
@@ -44,11 +52,19 @@ class ChartList:
     charts: list[Chart] = field(default_factory=list)
 
     def add(
-        self, name: str, title_key: str, caption: str, table: Table, build: Callable[[], Figure], title: str = ""
+        self,
+        name: str,
+        title_key: str,
+        caption: str,
+        table: Table,
+        build: Callable[[], Figure],
+        title: str = "",
+        cost: float = 1.0,
     ) -> None:
-        """Append a chart titled by the text key ``title_key`` (or by ``title``), its figure made by ``build``."""
+        """Append a chart titled by the text key ``title_key`` (or by ``title``), its figure made
+        by ``build``; ``cost`` is its relative drawing time (:func:`drawing_cost`)."""
         self.charts.append(
-            Chart(f"{len(self.charts) + 1:02d}-{name}", title or self.tx(title_key), caption, build, table)
+            Chart(f"{len(self.charts) + 1:02d}-{name}", title or self.tx(title_key), caption, build, table, cost)
         )
 
 

@@ -1,15 +1,15 @@
 """Build and draw a report's charts and PDF pages on every core, each figure laid out once.
 
 Drawing is most of a report's rendering time, and building the figures comes next.
-:func:`render_document` splits the PDF's chart pages into a few groups of consecutive
-pages (:func:`page_groups`) and hands each group to a worker process. A worker builds
+:func:`render_document` shares the PDF's chart pages among groups of about equal drawing
+cost, one per worker (:func:`page_groups`), and hands each group to a worker process. A worker builds
 each of its charts (:attr:`model.report.document.Chart.build`), lays it out once,
 draws it as SVG and as its PDF page (caption and page number below it), writes the
 group's pages as one PDF (each font subset once per group) and rasterises each chart
 from its page into the PNG (:mod:`model.report.raster`). Meanwhile the parent sets the
 text pages (:mod:`model.report.typeset`) and writes what needs no drawing (the tables),
-shows a progress bar on stderr, then joins the text pages and the groups' PDFs in
-order (:func:`model.report.pdf.join_pages`).
+shows a progress bar on stderr, then joins the text pages and the groups' pages in
+the document's order (:func:`model.report.pdf.join_pages`).
 
 On Linux the workers are forked once the pages are listed, so they build the charts
 from the parent's data without pickling it (:data:`_INHERITED`); elsewhere joblib's
@@ -46,7 +46,8 @@ from model.report.chartfiles import ChartFiles
 from model.report.document import Document
 
 MAX_JOBS = 2
-GROUPS = 4  # chart page groups: a few, so both workers stay busy; each embeds its own font subsets
+ALONE_COST = 1.5  # a chart also drawn alone costs half as much again
+GROUPS = MAX_JOBS  # chart groups, one per worker: each group's PDF embeds its own font subsets (0.1-0.3 s)
 _OPTIONS: contextvars.ContextVar[tuple[int | None, bool | None]] = contextvars.ContextVar(
     "render_options", default=(None, None)
 )
@@ -85,27 +86,24 @@ class Rendered:
     alone: bytes | None = None
 
 
-def page_groups(weights: list[float], groups: int = GROUPS) -> list[list[int]]:
-    """Split pages ``0..n-1`` into at most ``groups`` runs of consecutive pages of about
-    equal total weight. It depends on the pages alone, never on the number of workers,
-    so the PDF comes out the same bytes however many workers draw it."""
-    n = len(weights)
-    count = max(1, min(groups, n))
-    total = sum(weights)
-    out: list[list[int]] = []
-    current: list[int] = []
-    done = 0.0
-    for i, weight in enumerate(weights):
-        current.append(i)
-        done += weight
-        left = n - i - 1
-        wanted = count - len(out) - 1  # groups still to start after this one
-        if wanted > 0 and (done >= total * (len(out) + 1) / count or left == wanted):
-            out.append(current)
-            current = []
-    if current:
-        out.append(current)
-    return out
+def page_groups(costs: list[float], groups: int = GROUPS) -> list[list[int]]:
+    """Share pages ``0..n-1`` among at most ``groups`` groups of about equal total cost.
+
+    ``costs`` are the pages' relative drawing times (:attr:`model.report.document.Chart.cost`).
+    The costliest page goes first, each to the group with the least cost so far (ties:
+    the emptier, then the earlier group), so no group ends up more than one page above
+    the average; each group lists its pages in order. It depends on the pages alone,
+    never on the number of workers, so the PDF comes out the same bytes however many
+    workers draw it.
+    """
+    count = min(max(groups, 1), len(costs))
+    loads = [0.0] * count
+    members: list[list[int]] = [[] for _ in range(count)]
+    for page in sorted(range(len(costs)), key=lambda i: (-costs[i], i)):
+        least = min(range(count), key=lambda g: (loads[g], len(members[g]), g))
+        members[least].append(page)
+        loads[least] += costs[page]
+    return [sorted(group) for group in members]
 
 
 def render_document(
@@ -117,7 +115,7 @@ def render_document(
 ) -> Rendered:
     """Build and draw every chart of ``doc`` (PNG, SVG, PDF page), set its text pages; join the PDF.
 
-    The chart pages are drawn in :func:`page_groups` of consecutive pages, one task each: a
+    The chart pages are drawn in :func:`page_groups` of about equal cost, one task each: a
     task builds each of its charts, lays it out once, draws it as SVG and as a PDF
     page, writes its pages as one PDF (each font subset once per group) and rasterises
     the chart pages into PNGs. ``jobs`` is the number of worker processes (1: draw in
@@ -140,7 +138,7 @@ def render_document(
         number_page(page, page_label(doc, number, total))
     pages = [(chart, chart.caption, page_label(doc, number, total), chart.name == alone)
              for number, chart in enumerate(doc.charts, start=len(texts) + 1)]  # fmt: skip
-    groups = page_groups([1.0] * len(pages))  # charts cost roughly alike; groups of consecutive pages
+    groups = page_groups([chart.cost * (ALONE_COST if chart.name == alone else 1) for chart in doc.charts])
     typeset_pdf: list[bytes] = []
 
     def here() -> None:  # the text pages are typeset here while the workers draw the charts
@@ -149,7 +147,11 @@ def render_document(
             meanwhile()
 
     results = list(_run_pages(pages, groups, jobs, progress, here))
-    images = [image for drawn, _pdf in results for image in drawn]
+    images: list[tuple] = [()] * len(pages)
+    where: list[tuple[int, int]] = [(0, 0)] * len(pages)  # each chart page's (part, page) among the PDFs drawn
+    for part, (group, (drawn, _pdf)) in enumerate(zip(groups, results, strict=True), start=1):
+        for page, (i, image) in enumerate(zip(group, drawn, strict=True)):
+            images[i], where[i] = image, (part, page)
     files: list[ChartFiles] = []
     single = None
     for chart, (png, svg, own_pdf) in zip(doc.charts, images, strict=True):
@@ -157,7 +159,8 @@ def render_document(
         files.append(ChartFiles(chart.name, png, svg))
         single = own_pdf if own_pdf is not None else single
     parts = [*typeset_pdf, *(pdf for _drawn, pdf in results)]
-    return Rendered(files, join_pages(parts, doc.words.title), single)
+    order = [(0, page) for page in range(len(texts))] + where
+    return Rendered(files, join_pages(parts, doc.words.title, order), single)
 
 
 _INHERITED: list[tuple] = []  # the pages forked workers draw from, set while they run

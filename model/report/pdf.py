@@ -281,13 +281,18 @@ def chart_page(fig: Figure, caption: str, label: str):
     return Bbox.from_extents(-dx, -band, width + dx, height)
 
 
-def join_pages(parts: list[bytes], title: str) -> bytes:
-    """The one-page (or few-page) PDFs ``parts`` joined in order, titled ``title``."""
+def join_pages(parts: list[bytes], title: str, order: list[tuple[int, int]] | None = None) -> bytes:
+    """The PDFs ``parts`` joined into one, titled ``title``: the pages ``order`` lists, as
+    (part, page) indices from 0, in that order; by default every page of every part.
+    What pages of one part share (their fonts) is copied once."""
     from pypdf import PdfReader, PdfWriter
 
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    if order is None:
+        order = [(part, page) for part, reader in enumerate(readers) for page in range(len(reader.pages))]
     writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
+    for part, page in order:
+        writer.append(readers[part], pages=[page])
     writer.metadata = {"/Title": title}
     buffer = io.BytesIO()
     writer.write(buffer)

@@ -33,7 +33,7 @@ from model.distributions import Categorical, Empirical
 from model.labels import LABELS
 from model.report import theme
 from model.report.axes import fit_titles
-from model.report.document import ChartList
+from model.report.document import ChartList, drawing_cost
 from model.report.summary import MONEY_UNITS, Grid
 from model.report.tables import Table
 from model.report.text import Text, format_number
@@ -319,7 +319,8 @@ def add_prior_charts(out: ChartList, loaded: Any | None, tx: Text) -> None:
         title = tx("chart_priors") if len(groups) == 1 else tx("chart_priors_part", part=part, parts=len(groups))
         caption = tx("cap_priors", lo=tx.pct(TAIL, 2), hi=tx.pct(1 - TAIL, 2), fixed=fixed)
         build = partial(density_figure, chunk, tx, title)
-        out.add(f"priors-{part}", "chart_priors", caption, density_table(chunk, tx), build, title=title)
+        cost = drawing_cost(small_multiples=len(chunk))
+        out.add(f"priors-{part}", "chart_priors", caption, density_table(chunk, tx), build, title=title, cost=cost)
 
 
 # -- the PDF pages ---------------------------------------------------------------------

@@ -36,7 +36,7 @@ from model.report import charts, tables, theme
 from model.report.brief import Briefing, briefing
 from model.report.chartfiles import write_chart
 from model.report.claims_section import claims_chart, claims_table, load_claims
-from model.report.document import Chart, ChartList, Document
+from model.report.document import Chart, ChartList, Document, drawing_cost
 from model.report.errors import ReportError
 from model.report.rundata import RunData, load_run
 from model.report.summary import Grid, load_priors, run_words
@@ -106,7 +106,9 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
         )
 
     table = tables.commitment(run, tx)
-    out.add("commitment", "chart_commitment", tx("cap_commitment"), table, partial(charts.commitment, table, run, tx))
+    build = partial(charts.commitment, table, run, tx)
+    cost = drawing_cost(panels=3 if run.structural else 1)
+    out.add("commitment", "chart_commitment", tx("cap_commitment"), table, build, cost=cost)
 
     if run.has_trace:
         from model.report.convergence import convergence
@@ -118,7 +120,9 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
             worlds=tx.count(int(series["worlds"].max())),
             chunks=int(series["chunks"].max()),
         )
-        out.add("convergence", "chart_convergence", caption, table, partial(charts.convergence, table, run, tx))
+        build = partial(charts.convergence, table, run, tx)
+        cost = drawing_cost(panels=table.frame["code"].nunique())
+        out.add("convergence", "chart_convergence", caption, table, build, cost=cost)
     else:
         _warn(f"warning: {run.path}: results.nc holds no convergence trace (an older run); chart left out")
 
