@@ -309,6 +309,40 @@ def test_loky_workers_sent_the_figures_give_the_same_files(run, en, tmp_path, mo
     assert changed == []
 
 
+def _study_figures(count: int) -> list:
+    from model.report import theme
+
+    figures = []
+    for k in range(count):
+        fig, ax = theme.new_figure(f"Figure {k}", "a study chart", theme.STUDY)
+        ax.plot(np.arange(10), np.arange(10) ** (1 + k / 4), marker="o", label=f"series {k}")
+        ax.set_xlabel("worlds")
+        ax.legend()
+        figures.append(fig)
+    return figures
+
+
+def test_study_figures_are_the_same_bytes_drawn_here_forked_or_sent_to_loky(monkeypatch):
+    """A study page's figures, built in this process: drawn here (one job), by forked
+    workers that inherit them, or pickled to loky workers, they give the same PNG and SVG."""
+    import pickle
+
+    from model.report import parallel_render, theme
+    from model.report.parallel_render import render_figures
+
+    with theme.theme("en", theme.STUDY):
+        figures = _study_figures(5)
+        sent = pickle.dumps(figures)  # each way draws its own copy of the same figures
+        here = render_figures(pickle.loads(sent), jobs=1, progress=False)
+        forked = render_figures(pickle.loads(sent), jobs=2, progress=False)
+        monkeypatch.setattr(parallel_render, "_fork_context", lambda: None)
+        loky = render_figures(pickle.loads(sent), jobs=2, progress=False)
+    assert len(here) == 5 and all(png.startswith(b"\x89PNG") and b"<svg" in svg for png, svg in here)
+    assert here == forked == loky
+    assert all(f"Figure {k}".encode() in svg for k, (_png, svg) in enumerate(here))  # in order
+    assert len({png for png, _svg in here}) == 5
+
+
 @given(st.lists(st.sampled_from([0.25, 1.0, 2.0, 3.0]), min_size=1, max_size=30), st.integers(1, 6))
 def test_page_groups_share_the_pages_by_cost(costs, groups):
     split = page_groups(costs, groups)

@@ -48,6 +48,7 @@ from model.report.document import Document
 MAX_JOBS = 2
 ALONE_COST = 1.5  # a chart also drawn alone costs half as much again
 GROUPS = MAX_JOBS  # chart groups, one per worker: each group's PDF embeds its own font subsets (0.1-0.3 s)
+STUDY_GROUPS = 4  # a study's figures, of unknown cost: a few groups, so a worker done early takes another
 _OPTIONS: contextvars.ContextVar[tuple[int | None, bool | None]] = contextvars.ContextVar(
     "render_options", default=(None, None)
 )
@@ -163,7 +164,7 @@ def render_document(
     return Rendered(files, join_pages(parts, doc.words.title, order), single)
 
 
-_INHERITED: list[tuple] = []  # the pages forked workers draw from, set while they run
+_INHERITED: list[Any] = []  # the pages (or study figures) forked workers draw from, set while they run
 
 
 def _run_pages(
@@ -195,18 +196,33 @@ def render_figures(
 ) -> list[tuple[bytes, bytes]]:
     """Each figure's (PNG, SVG) bytes, in order, drawn in worker processes like a report's
     charts (the same bytes whatever ``jobs``), under the current matplotlib settings.
-    Used by the study pages, whose charts have no PDF pages."""
+    Used by the study pages, whose charts have no PDF pages.
+
+    The figures, already built, are drawn in :data:`STUDY_GROUPS` interleaved groups
+    (their costs are not known beforehand, so a worker that finishes early takes the
+    next group). Forked workers find the figures in :data:`_INHERITED` (nothing is
+    pickled); loky workers are sent them pickled."""
     jobs, progress = _resolved(jobs, progress)
     if not figures:
         return []
     params = _settings()
-    count = max(1, min(GROUPS, len(figures)))
+    count = max(1, min(STUDY_GROUPS, len(figures)))
     groups = [list(range(len(figures)))[g::count] for g in range(count)]  # interleaved: even loads
-    calls = [(pickle.dumps([figures[i] for i in group]), params) for group in groups]
+    forked = min(jobs, count) > 1 and _fork_context() is not None
     out: list[Any] = [None] * len(figures)
-    for group, images in zip(groups, _run(calls, jobs, progress, draw=_draw_images, what="charts"), strict=True):
-        for i, image in zip(group, images, strict=True):
-            out[i] = image
+    if forked or min(jobs, count) <= 1:
+        _INHERITED[:] = figures
+        results = _run([(group, params) for group in groups], jobs, progress, draw=_draw_inherited_figures,
+                       what="charts")  # fmt: skip
+    else:
+        calls = [(pickle.dumps([figures[i] for i in group]), params) for group in groups]
+        results = _run(calls, jobs, progress, draw=_draw_images, what="charts")
+    try:
+        for group, images in zip(groups, results, strict=True):
+            for i, image in zip(group, images, strict=True):
+                out[i] = image
+    finally:
+        _INHERITED.clear()
     return out
 
 
@@ -294,6 +310,14 @@ def _draw_images(payload: bytes, params: dict) -> list[tuple[bytes, bytes]]:
 
     with _parent_settings(params):
         return chartfiles.draw_figures(pickle.loads(payload))
+
+
+def _draw_inherited_figures(group: list[int], params: dict) -> list[tuple[bytes, bytes]]:
+    """(PNG, SVG) of the figures ``group`` of :data:`_INHERITED`, under the parent's matplotlib settings."""
+    from model.report import chartfiles
+
+    with _parent_settings(params):
+        return chartfiles.draw_figures([_INHERITED[i] for i in group])
 
 
 def _draw_inherited(group: list[int], params: dict) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
