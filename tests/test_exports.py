@@ -266,6 +266,26 @@ def test_every_pdf_page_is_numbered_and_every_chart_page_captioned(which, reques
         assert float(box.width) * 9 == pytest.approx(float(box.height) * 16, rel=1e-3)
 
 
+def test_a_chart_page_carries_the_chart_drawn_by_matplotlib_and_the_caption_set_beside_it(en):
+    """The chart's drawing is placed on its page (a form XObject): its words are the
+    page's words too, above the caption, and the page draws nothing twice."""
+    from pypdf import PdfReader
+
+    from model.report.text import Text
+
+    tx = Text("en")
+    reader = PdfReader(en / "report.pdf")
+    captions = _chart_captions(en)
+    first_chart = len(reader.pages) - len(captions)
+    texts = [page.extract_text() for page in reader.pages[first_chart:]]
+    (page,) = [k for k, text in enumerate(texts) if tx("chart_game_table") in text]
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    text = squeeze(texts[page])
+    assert text.index(squeeze(tx("chart_game_table"))) < text.index(squeeze(captions[page])[:40])
+    forms = reader.pages[first_chart + page]["/Resources"]["/XObject"]
+    assert list(forms) == ["/Chart"] and forms["/Chart"]["/Subtype"] == "/Form"
+
+
 def _chart_captions(report: Path) -> list[str]:
     """Each chart's caption as the HTML report prints it (``<figure id="NN-name">``), in order."""
     import html as html_lib
@@ -353,6 +373,20 @@ def test_page_groups_share_the_pages_by_cost(costs, groups):
     count = len(split)  # a greedy share exceeds the average by less than one page
     assert max(loads) <= sum(costs) / count + max(costs) * (1 - 1 / count) + 1e-9
     assert page_groups([], groups) == []
+
+
+@given(st.lists(st.sampled_from([0.25, 1.0, 2.0]), min_size=1, max_size=20), st.data())
+def test_drawing_tasks_give_the_briefs_chart_a_pdf_of_its_own(costs, data):
+    from model.report.parallel_render import drawing_tasks
+
+    alone = data.draw(st.integers(0, len(costs) - 1))
+    groups = page_groups(costs)
+    tasks = drawing_tasks(groups, alone)
+    assert sorted(i for task in tasks for i in task) == list(range(len(costs)))
+    assert [alone] in tasks and all(tasks)
+    position = tasks.index([alone])
+    assert all(alone not in task for task in tasks[:position])  # the other groups first
+    assert drawing_tasks(groups, None) == groups
 
 
 def test_join_pages_takes_the_pages_in_the_order_given_and_copies_shared_fonts_once():

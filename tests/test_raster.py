@@ -1,4 +1,4 @@
-"""A chart's PNG is its PDF page rasterised and cut to the chart (model/report/raster.py)."""
+"""A chart's PNG is its PDF page rasterised (model/report/raster.py)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,20 @@ from PIL import Image
 
 from model.report import theme
 from model.report.chartfiles import draw_figures
-from model.report.pdf import chart_page, pages_pdf
-from model.report.raster import figure_crop, page_pngs, png_bytes
+from model.report.pdf import pages_pdf
+from model.report.raster import page_pngs, png_bytes
 
 SIZE = (4.0, 2.25)  # inches
 DPI = 100
 
 
-def _marked_figure() -> Figure:
-    """A white figure with one red square whose place in inches is known: x 1-2, y 0.5-1.5 from the bottom left."""
+def _marked_figure(left: float = 1.0) -> Figure:
+    """A white figure with one red square whose place in inches is known: x ``left`` to
+    ``left`` + 1, y 0.5-1.5 from the bottom left."""
     fig = Figure(figsize=SIZE)
     fig.patch.set_facecolor("white")
     w, h = SIZE
-    fig.add_artist(Rectangle((1.0 / w, 0.5 / h), 1.0 / w, 1.0 / h, transform=fig.transFigure, color="red", lw=0))
+    fig.add_artist(Rectangle((left / w, 0.5 / h), 1.0 / w, 1.0 / h, transform=fig.transFigure, color="red", lw=0))
     return fig
 
 
@@ -35,9 +36,9 @@ def _red_box(png: bytes) -> tuple[int, int, int, int]:
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
 
 
-def _expected_box(dpi: int) -> tuple[int, int, int, int]:
+def _expected_box(dpi: int, left: float = 1.0) -> tuple[int, int, int, int]:
     w, h = SIZE
-    return 1 * dpi, round((h - 1.5) * dpi), 2 * dpi, round((h - 0.5) * dpi)
+    return round(left * dpi), round((h - 1.5) * dpi), round((left + 1) * dpi), round((h - 0.5) * dpi)
 
 
 def test_a_whole_page_png_has_the_figure_size_and_its_marks_where_they_are_drawn():
@@ -49,16 +50,13 @@ def test_a_whole_page_png_has_the_figure_size_and_its_marks_where_they_are_drawn
     assert b"<svg" in svg
 
 
-def test_a_chart_page_png_is_cut_to_the_chart_without_its_caption():
-    fig = _marked_figure()
-    box = chart_page(fig, "A caption below the chart " * 4, "1 / 1")  # the page grows below and sideways
-    assert box.y0 < 0 and box.x0 < 0
-    pdf = pages_pdf([(fig, box)])
-    (png,) = page_pngs(pdf, [(0, figure_crop(box, SIZE), SIZE)], dpi=DPI)
-    assert Image.open(io.BytesIO(png)).size == (round(SIZE[0] * DPI), round(SIZE[1] * DPI))
-    assert np.allclose(_red_box(png), _expected_box(DPI), atol=2)
-    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
-    assert pixels[-3:].min() > 250  # the caption (dark text) lies below the cut, not in it
+def test_each_page_of_a_pdf_gives_its_own_png_in_order():
+    lefts = (0.25, 1.0, 2.5)
+    pdf = pages_pdf([_marked_figure(left) for left in lefts])
+    pngs = page_pngs(pdf, [SIZE] * len(lefts), dpi=DPI)
+    for png, left in zip(pngs, lefts, strict=True):
+        assert Image.open(io.BytesIO(png)).size == (round(SIZE[0] * DPI), round(SIZE[1] * DPI))
+        assert np.allclose(_red_box(png), _expected_box(DPI, left), atol=2)
 
 
 def test_png_bytes_decode_to_the_same_pixels_and_resolution_in_pillow():

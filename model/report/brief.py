@@ -257,43 +257,23 @@ def brief_page(doc: Document, about: Briefing, aspect: float) -> BriefPage:
 def render_brief_pdf(page: BriefPage, title: str, chart_pdf: bytes | None) -> bytes:
     """The brief: ``page`` with the headline chart in its slot, as vector graphics.
 
-    ``chart_pdf`` is the headline chart drawn on a page of its own (no caption, no page
-    number), the same drawing as the report's page, scaled into the slot: the brief
-    shows the very chart the report prints, its words still text. The chart's page is
-    placed whole as a form XObject (its content stream copied as it is, its fonts with
-    it), so nothing has to parse the drawing's thousands of operators.
+    ``chart_pdf`` is the headline chart's own one-page PDF, the very drawing the
+    report's page shows, scaled into the slot, its words still text. It is placed whole
+    as a form XObject (:func:`model.report.pdf.place_page`), so nothing has to parse the
+    drawing's thousands of operators.
     """
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    from model.report.pdf import Placement, place_page
 
     writer = PdfWriter()
     brief = writer.add_page(PdfReader(io.BytesIO(page.pdf)).pages[0])
     if page.slot is not None and chart_pdf is not None:
         chart = PdfReader(io.BytesIO(chart_pdf)).pages[0]
-        x0, y0, x1, y1 = (float(v) for v in chart.mediabox)
+        width, height = float(chart.mediabox.width), float(chart.mediabox.height)
         sx0, sy0, sx1, sy1 = page.slot
-        scale = min((sx1 - sx0) / (x1 - x0), (sy1 - sy0) / (y1 - y0))
-        form = DecodedStreamObject()
-        form.set_data(chart.get_contents().get_data())
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(chart.mediabox),
-                NameObject("/Resources"): chart["/Resources"].clone(writer),
-            }
-        )
-        # A stream must be an indirect object; pypdf's way to add one is _add_object (the
-        # brief's tests read the chart's words back out of the placed form).
-        resources = brief["/Resources"].get_object()
-        forms = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
-        forms[NameObject("/HeadlineChart")] = writer._add_object(form.flate_encode())
-        tx, ty = sx0 - x0 * scale, sy1 - (y1 - y0) * scale - y0 * scale  # the chart's top left at the slot's
-        placement = DecodedStreamObject()
-        placement.set_data(f"q {scale:.6f} 0 0 {scale:.6f} {tx:.4f} {ty:.4f} cm /HeadlineChart Do Q\n".encode())
-        contents = brief.raw_get("/Contents")
-        parts = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        brief[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(placement)])
+        scale = min((sx1 - sx0) / width, (sy1 - sy0) / height)
+        place_page(writer, brief, chart, Placement(sx0, sy1 - height * scale, scale), "/HeadlineChart")  # top left
     writer.metadata = {"/Title": title}
     buffer = io.BytesIO()
     writer.write(buffer)

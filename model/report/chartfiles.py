@@ -51,18 +51,23 @@ def svg_bytes(fig: Figure) -> bytes:
 
 
 def draw_figures(figures: list[Figure]) -> list[tuple[bytes, bytes]]:
-    """Each figure's (PNG, SVG): laid out once, drawn as SVG and as a page of one PDF,
-    whose pages are rasterised into the PNGs."""
+    """Each figure's (PNG, SVG) (:func:`draw_charts`)."""
+    return draw_charts(figures)[0]
+
+
+def draw_charts(figures: list[Figure]) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """Each figure's (PNG, SVG), and their PDF: each figure laid out once, drawn as SVG
+    and as a page of the PDF, whose pages are rasterised into the PNGs."""
     from model.report.pdf import pages_pdf
-    from model.report.raster import WHOLE_PAGE, page_pngs
+    from model.report.raster import page_pngs
 
     svgs = []
     for fig in figures:
         lay_out(fig)
         svgs.append(svg_bytes(fig))
-    pdf = pages_pdf([(fig, None) for fig in figures])
-    pngs = page_pngs(pdf, [(i, WHOLE_PAGE, tuple(fig.get_size_inches())) for i, fig in enumerate(figures)])
-    return list(zip(pngs, svgs, strict=True))
+    pdf = pages_pdf(figures)
+    pngs = page_pngs(pdf, [tuple(fig.get_size_inches()) for fig in figures])
+    return list(zip(pngs, svgs, strict=True)), pdf
 
 
 def render_chart(fig: Figure, name: str, csv: str | None = None) -> ChartFiles:

@@ -1,21 +1,22 @@
 """Build and draw a report's charts and PDF pages on every core, each figure laid out once.
 
 Drawing is most of a report's rendering time, and building the figures comes next.
-:func:`render_document` shares the PDF's chart pages among groups of about equal drawing
-cost, one per worker (:func:`page_groups`), and hands each group to a worker process. A worker builds
-each of its charts (:attr:`model.report.document.Chart.build`), lays it out once,
-draws it as SVG and as its PDF page (caption and page number below it), writes the
-group's pages as one PDF (each font subset once per group) and rasterises each chart
-from its page into the PNG (:mod:`model.report.raster`). Meanwhile the parent sets the
-text pages (:mod:`model.report.typeset`) and writes what needs no drawing (the tables),
-shows a progress bar on stderr, then joins the text pages and the groups' pages in
-the document's order (:func:`model.report.pdf.join_pages`).
+:func:`render_document` shares the charts among groups of about equal drawing cost, one
+per worker (:func:`page_groups`), and hands each group to a worker process. A worker
+builds each of its charts (:attr:`model.report.document.Chart.build`), lays it out
+once, draws it as SVG and as a page of the group's PDF (the figure alone; each font
+subset once per group) and rasterises each page into the chart's PNG
+(:mod:`model.report.raster`). Meanwhile the parent sets the text pages and each chart
+page's caption and page number (:mod:`model.report.typeset`), writes what needs no
+drawing (the tables) and shows a progress bar on stderr; it then places each chart's
+drawing on its page (:func:`model.report.pdf.join_pages`). The brief's chart is drawn
+once, into a PDF of its own, which both the report and the brief place.
 
 On Linux the workers are forked once the pages are listed, so they build the charts
 from the parent's data without pickling it (:data:`_INHERITED`); elsewhere joblib's
 loky processes get the figures, built here, pickled. Every worker draws under the
 parent's matplotlib settings (the theme, fonts included), and the groups depend on the
-pages alone, so the files are the same bytes whatever the number of workers (with
+document alone, so the files are the same bytes whatever the number of workers (with
 ``jobs=1`` the groups are drawn here, one after another, each from freshly built
 figures), and the parent's figures are never drawn on.
 
@@ -46,7 +47,7 @@ from model.report.chartfiles import ChartFiles
 from model.report.document import Document
 
 MAX_JOBS = 2
-ALONE_COST = 1.5  # a chart also drawn alone costs half as much again
+ALONE_COST = 1.25  # the brief's chart is drawn into a PDF of its own: its fonts are embedded once more
 GROUPS = MAX_JOBS  # chart groups, one per worker: each group's PDF embeds its own font subsets (0.1-0.3 s)
 STUDY_GROUPS = 4  # a study's figures, of unknown cost: a few groups, so a worker done early takes another
 _OPTIONS: contextvars.ContextVar[tuple[int | None, bool | None]] = contextvars.ContextVar(
@@ -116,19 +117,19 @@ def render_document(
 ) -> Rendered:
     """Build and draw every chart of ``doc`` (PNG, SVG, PDF page), set its text pages; join the PDF.
 
-    The chart pages are drawn in :func:`page_groups` of about equal cost, one task each: a
-    task builds each of its charts, lays it out once, draws it as SVG and as a PDF
-    page, writes its pages as one PDF (each font subset once per group) and rasterises
-    the chart pages into PNGs. ``jobs`` is the number of worker processes (1: draw in
-    this process); ``progress`` shows a bar on stderr (None: only on a terminal).
-    Arguments left None take the values of :func:`render_options`, then the defaults.
-    The text pages are set in this process while the workers draw, then ``meanwhile``
-    is called (work that needs no drawing: the tables, say). The chart named ``alone``
-    is also drawn as a PDF of its own, without caption or page number (the brief places
-    it). Sets ``chart.png`` and ``chart.svg`` of each chart of ``doc``.
+    The charts are drawn in :func:`page_groups` of about equal cost, one task each
+    (:func:`drawing_tasks`): a task builds each of its charts, lays it out once, draws
+    it as SVG and as a page of one PDF (each font subset once per task) and rasterises
+    the pages into PNGs. ``jobs`` is the number of worker processes (1: draw in this
+    process); ``progress`` shows a bar on stderr (None: only on a terminal). Arguments
+    left None take the values of :func:`render_options`, then the defaults. The text
+    pages and the chart pages' captions are set in this process while the workers draw,
+    then ``meanwhile`` is called (work that needs no drawing: the tables, say). The
+    chart named ``alone`` is drawn into a PDF of its own (``Rendered.alone``, which the
+    brief places). Sets ``chart.png`` and ``chart.svg`` of each chart of ``doc``.
     """
     from model.report.fonts import page_families
-    from model.report.pdf import join_pages, number_page, page_label, text_pages
+    from model.report.pdf import caption_page, join_pages, number_page, page_label, text_pages
     from model.report.typeset import typeset
 
     jobs, progress = _resolved(jobs, progress)
@@ -137,58 +138,68 @@ def render_document(
     total = len(texts) + len(doc.charts)
     for number, page in enumerate(texts, start=1):
         number_page(page, page_label(doc, number, total))
-    pages = [(chart, chart.caption, page_label(doc, number, total), chart.name == alone)
-             for number, chart in enumerate(doc.charts, start=len(texts) + 1)]  # fmt: skip
-    groups = page_groups([chart.cost * (ALONE_COST if chart.name == alone else 1) for chart in doc.charts])
+    captions = [caption_page(chart.caption, page_label(doc, number, total))
+                for number, chart in enumerate(doc.charts, start=len(texts) + 1)]  # fmt: skip
+    single = next((i for i, chart in enumerate(doc.charts) if chart.name == alone), None)
+    costs = [chart.cost * (ALONE_COST if i == single else 1) for i, chart in enumerate(doc.charts)]
+    tasks = drawing_tasks(page_groups(costs), single)
     typeset_pdf: list[bytes] = []
 
-    def here() -> None:  # the text pages are typeset here while the workers draw the charts
-        typeset_pdf.append(typeset(texts, page_families(doc.lang)))
+    def here() -> None:  # the text pages and the chart pages' captions are set here while the workers draw
+        typeset_pdf.append(typeset([*texts, *(page for page, _at in captions)], page_families(doc.lang)))
         if meanwhile is not None:
             meanwhile()
 
-    results = list(_run_pages(pages, groups, jobs, progress, here))
-    images: list[tuple] = [()] * len(pages)
-    where: list[tuple[int, int]] = [(0, 0)] * len(pages)  # each chart page's (part, page) among the PDFs drawn
-    for part, (group, (drawn, _pdf)) in enumerate(zip(groups, results, strict=True), start=1):
-        for page, (i, image) in enumerate(zip(group, drawn, strict=True)):
-            images[i], where[i] = image, (part, page)
+    results = list(_run_pages(doc.charts, tasks, jobs, progress, here))
+    images: list[tuple[bytes, bytes]] = [(b"", b"")] * len(doc.charts)
+    placed = {}  # each chart's page (among the typeset ones) -> its drawing: (part, page, where)
+    for part, (task, (drawn, _pdf)) in enumerate(zip(tasks, results, strict=True), start=1):
+        for page, (i, image) in enumerate(zip(task, drawn, strict=True)):
+            images[i] = image
+            placed[len(texts) + i] = (part, page, captions[i][1])
     files: list[ChartFiles] = []
-    single = None
-    for chart, (png, svg, own_pdf) in zip(doc.charts, images, strict=True):
+    for chart, (png, svg) in zip(doc.charts, images, strict=True):
         chart.png, chart.svg = png, svg
         files.append(ChartFiles(chart.name, png, svg))
-        single = own_pdf if own_pdf is not None else single
     parts = [*typeset_pdf, *(pdf for _drawn, pdf in results)]
-    order = [(0, page) for page in range(len(texts))] + where
-    return Rendered(files, join_pages(parts, doc.words.title, order), single)
+    order = [(0, page) for page in range(total)]  # the typeset pages, the charts placed on theirs
+    pdf = join_pages(parts, doc.words.title, order, placed)
+    own = results[tasks.index([single])][1] if single is not None else None
+    return Rendered(files, pdf, own)
 
 
-_INHERITED: list[Any] = []  # the pages (or study figures) forked workers draw from, set while they run
+def drawing_tasks(groups: list[list[int]], alone: int | None) -> list[list[int]]:
+    """The chart groups as drawing tasks, each drawn into one PDF. The chart ``alone``
+    (the brief's) becomes a task of its own, so its PDF, which the brief places, holds
+    its fonts only; it is listed after the groups it is not in, so one worker takes it
+    and then the rest of its group while the other works through another group."""
+    if alone is None:
+        return groups
+    mine = next(group for group in groups if alone in group)
+    rest = [i for i in mine if i != alone]
+    return [group for group in groups if group is not mine] + [[alone]] + ([rest] if rest else [])
+
+
+_INHERITED: list[Any] = []  # the charts (or study figures) forked workers draw from, set while they run
 
 
 def _run_pages(
-    pages: list[tuple], groups: list[list[int]], jobs: int, progress: bool | None, meanwhile: Callable[[], None] | None
-) -> Iterator[tuple[list[tuple[bytes, bytes, bytes | None]], bytes]]:
-    """Each group's drawing (:func:`_draw_pages`), in order: a forked worker finds its
-    pages in :data:`_INHERITED`; a loky worker is sent them, each chart as its figure."""
+    charts: list[Any], tasks: list[list[int]], jobs: int, progress: bool | None, meanwhile: Callable[[], None] | None
+) -> Iterator[tuple[list[tuple[bytes, bytes]], bytes]]:
+    """Each task's drawing (:func:`_draw_pages`), in order: a forked worker finds its
+    charts in :data:`_INHERITED`; a loky worker is sent their figures, built here."""
     params = _settings()
-    forked = min(jobs, len(groups)) > 1 and _fork_context() is not None
-    if forked or min(jobs, len(groups)) <= 1:
-        calls = [(group, params) for group in groups]
-        _INHERITED[:] = pages
+    forked = min(jobs, len(tasks)) > 1 and _fork_context() is not None
+    if forked or min(jobs, len(tasks)) <= 1:
+        calls = [(task, params) for task in tasks]
+        _INHERITED[:] = charts
         try:
             yield from _run(calls, jobs, progress, meanwhile, draw=_draw_inherited)
         finally:
             _INHERITED.clear()
         return
-    payloads = [[_with_figure(pages[i]) for i in group] for group in groups]
+    payloads = [[charts[i].build() for i in task] for task in tasks]
     yield from _run([(pickle.dumps(p), params) for p in payloads], jobs, progress, meanwhile)
-
-
-def _with_figure(page: tuple) -> tuple:
-    """A chart page with its chart's figure in place of the chart (to be pickled)."""
-    return (page[0].build(), *page[1:])
 
 
 def render_figures(
@@ -320,38 +331,27 @@ def _draw_inherited_figures(group: list[int], params: dict) -> list[tuple[bytes,
         return chartfiles.draw_figures([_INHERITED[i] for i in group])
 
 
-def _draw_inherited(group: list[int], params: dict) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
-    """The pages ``group`` of :data:`_INHERITED`, drawn under the parent's matplotlib settings."""
+def _draw_inherited(task: list[int], params: dict) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The charts ``task`` of :data:`_INHERITED`, drawn under the parent's matplotlib settings."""
     with _parent_settings(params):
-        return _draw_pages([_INHERITED[i] for i in group])
+        return _draw_pages([_INHERITED[i] for i in task])
 
 
-def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
-    """One pickled group of pages, under the parent's matplotlib settings (restored afterwards)."""
+def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """One pickled list of figures, under the parent's matplotlib settings (restored afterwards)."""
     with _parent_settings(params):
         return _draw_pages(pickle.loads(payload))
 
 
-def _draw_pages(pages: list[tuple]) -> tuple[list[tuple[bytes, bytes, bytes | None]], bytes]:
-    """Each chart's (PNG, SVG, PDF of its own or None) and the pages' PDF. A page holds
-    its chart (built here, afresh) or, sent pickled, its figure, then its caption, page
-    label and whether it is also wanted alone."""
+def _draw_pages(sources: list[Any]) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """Each chart's (PNG, SVG) and the charts' PDF, a page each at the report's chart
+    size (:data:`model.report.pdf.CHART_SIZE`). A source is a chart (built here, afresh)
+    or, sent pickled, its figure."""
     from model.report import chartfiles
-    from model.report.pdf import chart_page, pages_pdf
-    from model.report.raster import figure_crop, page_pngs
+    from model.report.pdf import CHART_SIZE
 
-    svgs: list[bytes] = []
-    singles: list[bytes | None] = []
-    crops: list[tuple[int, tuple, tuple]] = []
-    printed: list[tuple] = []
-    for source, caption, label, alone in pages:
-        fig = source if isinstance(source, Figure) else source.build()
-        chartfiles.lay_out(fig)
-        svgs.append(chartfiles.svg_bytes(fig))  # before the caption joins the figure
-        singles.append(pages_pdf([(fig, None)]) if alone else None)
-        box = chart_page(fig, caption, label)
-        size = tuple(fig.get_size_inches())
-        crops.append((len(printed), figure_crop(box, size), size))
-        printed.append((fig, box))
-    pdf = pages_pdf(printed)
-    return list(zip(page_pngs(pdf, crops), svgs, singles, strict=True)), pdf
+    figures = [source if isinstance(source, Figure) else source.build() for source in sources]
+    for fig in figures:
+        if tuple(round(float(v), 6) for v in fig.get_size_inches()) != CHART_SIZE:
+            raise ValueError(f"a report chart is {fig.get_size_inches()} inches, not {CHART_SIZE}")
+    return chartfiles.draw_charts(figures)

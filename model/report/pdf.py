@@ -9,10 +9,12 @@ so the page count is :func:`text_page_count` plus the number of charts.
 Every page is 16:9, :data:`PAGE_WIDTH` x :data:`PAGE_HEIGHT` inches: a chart page holds
 the chart unchanged at the top and, in a band of :data:`CAPTION_BAND` inches below it,
 its caption (wrapped) and the page number ("3 / 12"; localised), which every page
-carries. The text pages are laid out here and set by :mod:`model.report.typeset`; the
-chart pages are drawn by matplotlib (:func:`chart_page`, :func:`pages_pdf`), in groups
-on the workers of :mod:`model.report.parallel_render`, and the parts are joined in order
-by :func:`join_pages`. Fonts are embedded as TrueType (Type 42 / CIDFontType2; the
+carries. The text pages and the chart pages' words are laid out here
+(:func:`text_pages`, :func:`caption_page`) and set by :mod:`model.report.typeset`; the
+charts are drawn by matplotlib, a page each at :data:`CHART_SIZE` (:func:`pages_pdf`),
+in groups on the workers of :mod:`model.report.parallel_render`, and
+:func:`join_pages` places each drawing on its page as a form XObject
+(:func:`place_page`). Fonts are embedded as TrueType (Type 42 / CIDFontType2; the
 Chinese face is the glyf copy of :mod:`model.report.ttf`), so the text is searchable
 and sharp. No dates or producer are written into the file, so the same report renders
 to the same bytes.
@@ -207,13 +209,6 @@ def page_label(doc: Document, page: int, pages: int) -> str:
     return doc.tx("pdf_page", page=page, pages=pages)
 
 
-def _number_chart_page(fig: Figure, label: str, bottom_in: float) -> None:
-    """Print ``label`` at the chart page's bottom right, ``bottom_in`` inches below the
-    figure's lower edge (in the caption band)."""
-    height = fig.get_size_inches()[1]
-    fig.text(0.99, -bottom_in / height, label, fontsize=PAGE_NUMBER_SIZE, color=theme.MUTED, ha="right", va="center")
-
-
 # OpenType layout tables: a PDF viewer places the glyphs it is given and never shapes,
 # so an embedded font needs none of them; subsetting DejaVu Sans's spends most of a
 # page's time in them.
@@ -238,31 +233,36 @@ def lean_font_subsets() -> Iterator[None]:
         subset.Options._drop_tables_default = saved
 
 
-def pages_pdf(pages: list[tuple[Figure, object]]) -> bytes:
-    """``pages`` as one PDF: each a figure and the box (inches) of it to print, or None
-    for the whole figure (:func:`chart_page` gives a chart's box)."""
+def pages_pdf(figures: list[Figure]) -> bytes:
+    """``figures`` as one PDF, a page each, the page the figure's size."""
     buffer = io.BytesIO()
     with lean_font_subsets(), PdfPages(buffer, metadata=METADATA) as pdf:
-        for fig, box in pages:
-            if box is None:
-                pdf.savefig(fig)
-            else:
-                pdf.savefig(fig, bbox_inches=box)
+        for fig in figures:
+            pdf.savefig(fig)
     return buffer.getvalue()
 
 
-def chart_page(fig: Figure, caption: str, label: str):
-    """Put ``caption`` and the page number ``label`` below ``fig``; return the page's box.
+@dataclass(frozen=True)
+class Placement:
+    """Where a placed page's lower-left corner goes (points from the target page's), and its scale."""
 
-    The page (a ``Bbox`` in inches, for ``savefig(bbox_inches=...)``) extends the
-    figure downwards by the caption band and sideways to stay 16:9; the caption,
-    wrapped to the chart's width, shrinks until it fits the band. Lay the figure out
-    first (:func:`model.report.chartfiles.png_bytes`): the page is saved without
-    re-running the layout, so the chart matches its PNG and SVG.
+    x: float
+    y: float
+    scale: float = 1.0
+
+
+CHART_SIZE = (theme.REPORT.width, theme.REPORT.height)  # inches: every report chart is drawn at this size
+
+
+def caption_page(caption: str, label: str, chart_size: tuple[float, float] = CHART_SIZE) -> tuple[Page, Placement]:
+    """A chart's page before its chart is placed on it: the caption and the page number.
+
+    The page is 16:9, the chart (``chart_size`` inches) at its top, centred across it,
+    and the band below the chart holds the caption, wrapped to the chart's width and
+    shrunk until it fits, and the page number ``label`` where every page has it. Also
+    returns where the chart goes: its lower-left corner, in points from the page's.
     """
-    from matplotlib.transforms import Bbox
-
-    width, height = fig.get_size_inches()
+    width, height = chart_size
     page_h = max(height + CAPTION_BAND, width * 9 / 16)
     page_w = page_h * 16 / 9
     band, dx = page_h - height, (page_w - width) / 2
@@ -273,26 +273,74 @@ def chart_page(fig: Figure, caption: str, label: str):
         if len(lines) * size * 1.3 / 72 <= room or size <= MIN_SIZE:
             break
         size -= 0.25
-    fig.text(0.01, -0.1 / height, "\n".join(lines), fontsize=size, color=theme.MUTED, ha="left", va="top",
-             linespacing=1.3)  # fmt: skip
-    _number_chart_page(fig, label, bottom_in=band - MARGIN_IN / 2)
-    for legend in fig.legends:  # a figure legend sits on the figure's edge, not the page's
-        legend.set_bbox_to_anchor((0, 0, 1, 1), transform=fig.transFigure)
-    return Bbox.from_extents(-dx, -band, width + dx, height)
+    left, top = (dx + 0.01 * width) * 72, (height + 0.1) * 72
+    page = Page(page_w, page_h, [TextLine(left, top + k * size * 1.3, line, size, colour=theme.MUTED)
+                                 for k, line in enumerate(lines)])  # fmt: skip
+    number_page(page, label)
+    return page, Placement(dx * 72, band * 72)
 
 
-def join_pages(parts: list[bytes], title: str, order: list[tuple[int, int]] | None = None) -> bytes:
+def place_page(writer, target, source, at: Placement, name: str) -> None:
+    """Draw ``source`` (a page of another PDF) on ``target`` (a page of the pypdf
+    ``writer``) at ``at``, as the form XObject ``name``: the source's content stream is
+    copied as it is, still compressed, with its resources (copied once for all the
+    pages of one source document), so nothing parses its thousands of operators and its
+    words stay text. It is drawn before the target's own content: beneath it, and read
+    first."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    x0, y0 = float(source.mediabox.left), float(source.mediabox.bottom)
+    contents = source.raw_get("/Contents").get_object()
+    if isinstance(contents, ArrayObject):  # several streams (not matplotlib's way): joined, decoded
+        joined = DecodedStreamObject()
+        joined.set_data(source.get_contents().get_data())
+        form = writer._add_object(joined.flate_encode()).get_object()
+    else:
+        form = contents.clone(writer, force_duplicate=True)
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(source.mediabox),
+            NameObject("/Resources"): source.raw_get("/Resources").clone(writer),
+        }
+    )
+    resources = DictionaryObject(target["/Resources"].get_object())  # its own: pages may share one
+    forms = DictionaryObject(resources.get(NameObject("/XObject"), DictionaryObject()).get_object())
+    forms[NameObject(name)] = form.indirect_reference
+    resources[NameObject("/XObject")] = forms
+    target[NameObject("/Resources")] = resources
+    tx, ty = at.x - x0 * at.scale, at.y - y0 * at.scale
+    placement = DecodedStreamObject()
+    placement.set_data(f"q {at.scale:.6f} 0 0 {at.scale:.6f} {tx:.4f} {ty:.4f} cm {name} Do Q\n".encode())
+    contents = target.raw_get("/Contents")
+    parts = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+    # First, so the drawing lies beneath the page's own words and is read before them.
+    # A stream must be an indirect object; pypdf's way to add one is _add_object.
+    target[NameObject("/Contents")] = ArrayObject([writer._add_object(placement), *parts])
+
+
+def join_pages(
+    parts: list[bytes],
+    title: str,
+    order: list[tuple[int, int]] | None = None,
+    placed: dict[int, tuple[int, int, Placement]] | None = None,
+) -> bytes:
     """The PDFs ``parts`` joined into one, titled ``title``: the pages ``order`` lists, as
     (part, page) indices from 0, in that order; by default every page of every part.
-    What pages of one part share (their fonts) is copied once."""
+    What pages of one part share (their fonts) is copied once. ``placed`` maps a position
+    in ``order`` to a page drawn onto that page (:func:`place_page`): (part, page, where)."""
     from pypdf import PdfReader, PdfWriter
 
     readers = [PdfReader(io.BytesIO(part)) for part in parts]
     if order is None:
         order = [(part, page) for part, reader in enumerate(readers) for page in range(len(reader.pages))]
     writer = PdfWriter()
-    for part, page in order:
+    for position, (part, page) in enumerate(order):
         writer.append(readers[part], pages=[page])
+        if placed and position in placed:
+            source_part, source_page, at = placed[position]
+            place_page(writer, writer.pages[-1], readers[source_part].pages[source_page], at, "/Chart")
     writer.metadata = {"/Title": title}
     buffer = io.BytesIO()
     writer.write(buffer)

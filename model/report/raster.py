@@ -1,9 +1,9 @@
 """PNGs of drawn PDF pages, rasterised by PDFium (``pypdfium2``).
 
-A chart is drawn once as vector graphics, on its PDF page; its PNG is that page
-rasterised at :data:`~model.report.theme.DPI` and cropped to the chart, so the PNG,
-the SVG and the PDF show one layout and matplotlib draws the chart once per vector
-format instead of once more for the raster. PDFium is the PDF engine of Chromium: it
+A chart is drawn once as vector graphics, on its PDF page (the figure's size); its
+PNG is that page rasterised at :data:`~model.report.theme.DPI`, so the PNG, the SVG
+and the PDF show one layout and matplotlib draws the chart once per vector format
+instead of once more for the raster. PDFium is the PDF engine of Chromium: it
 renders text with the fonts embedded in the page (TrueType, anti-aliased), and the
 same page gives the same pixels on every run.
 
@@ -23,14 +23,10 @@ import numpy as np
 
 from model.report.theme import DPI
 
-Crop = tuple[float, float, float, float]  # points cut off the page's left, bottom, right and top
-WHOLE_PAGE: Crop = (0.0, 0.0, 0.0, 0.0)
 
-
-def page_pngs(pdf: bytes, pages: Sequence[tuple[int, Crop, tuple[float, float]]], dpi: int = DPI) -> list[bytes]:
-    """PNG bytes of each ``(page index, crop, figure size)`` of ``pdf``, at ``dpi``, on
-    white, without alpha: the page less the crop, ``figure size`` (inches) times ``dpi``
-    pixels, measured from its top left (the crop's rounding may leave a pixel more).
+def page_pngs(pdf: bytes, sizes: Sequence[tuple[float, float]], dpi: int = DPI) -> list[bytes]:
+    """PNG bytes of the first ``len(sizes)`` pages of ``pdf``, at ``dpi``, on white,
+    without alpha: each page's figure size (inches, ``sizes``) times ``dpi`` pixels.
 
     The PNG records its resolution (``pHYs``) and nothing else: no software name or
     date, so the same page gives the same bytes (:func:`png_bytes`).
@@ -40,11 +36,11 @@ def page_pngs(pdf: bytes, pages: Sequence[tuple[int, Crop, tuple[float, float]]]
     document = pdfium.PdfDocument(pdf)
     try:
         out = []
-        for index, crop, (width, height) in pages:
+        for index, (width, height) in enumerate(sizes):
             page = document[index]
             try:
                 white = (255, 255, 255, 255)  # opaque, so the bitmap is RGB, 3 bytes a pixel, no alpha
-                bitmap = page.render(scale=dpi / 72, crop=crop, draw_annots=False, fill_color=white, rev_byteorder=True)
+                bitmap = page.render(scale=dpi / 72, draw_annots=False, fill_color=white, rev_byteorder=True)
                 pixels = bitmap.to_numpy()[: round(height * dpi), : round(width * dpi)]
                 out.append(png_bytes(pixels, dpi))
             finally:
@@ -84,19 +80,3 @@ def png_bytes(rgb: np.ndarray, dpi: int) -> bytes:
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def figure_crop(page_box, figure_size: tuple[float, float]) -> Crop:
-    """The crop that keeps only the figure of a page saved with ``bbox_inches=page_box``.
-
-    ``page_box`` is the page in the figure's inches (its lower left may lie below and
-    left of the figure, as a chart page's caption band does); ``figure_size`` is the
-    figure's (width, height) in inches.
-    """
-    width, height = figure_size
-    return (
-        -page_box.x0 * 72,
-        -page_box.y0 * 72,
-        (page_box.x1 - width) * 72,
-        (page_box.y1 - height) * 72,
-    )
