@@ -439,6 +439,30 @@ def test_chinese_truetype_copy_covers_the_locale_and_has_glyf_outlines():
     assert missing == []
 
 
+def test_the_html_font_face_holds_each_character_drawn_as_in_the_whole_face(tmp_path):
+    """The @font-face an HTML page embeds, read back by FreeType (matplotlib's ft2font, not
+    fontTools, which cut it): every character of the page maps to a glyph with the same
+    advance and outline box as in the whole TC face."""
+    import base64
+
+    from matplotlib.ft2font import FT2Font, LoadFlags
+
+    from model.report.fonts import _glyf_copy, css_font_face
+
+    text = "日本南韓台灣制衡推卸責任均衡機率負擔 αβ 0-9 %"
+    rule = css_font_face(text)
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)\)", rule).group(1))
+    (tmp_path / "subset.ttf").write_bytes(data)
+    subset, whole = FT2Font(str(tmp_path / "subset.ttf")), FT2Font(str(_glyf_copy()))
+    for char in set(text) - {" "}:
+        assert subset.get_char_index(ord(char)) != 0, char
+        shapes = []
+        for font in (subset, whole):
+            glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+            shapes.append((glyph.horiAdvance, glyph.bbox))
+        assert shapes[0] == shapes[1], char
+
+
 def test_font_copy_falls_back_to_the_temporary_directory_without_a_writable_cache(tmp_path, monkeypatch):
     from model.report import ttf
 

@@ -108,7 +108,7 @@ def _subset(chars: frozenset[str]) -> bytes:
     from fontTools.ttLib import TTFont
 
     # recalcTimestamp=False keeps the subset byte-identical from one render to the next.
-    font = TTFont(str(_glyf_copy()), recalcTimestamp=False)
+    font = TTFont(str(_glyf_copy()), recalcTimestamp=False, recalcBBoxes=False)
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
