@@ -195,7 +195,7 @@ def write_document(
         about = about or Briefing("", tuple(doc.run_ids), "")
         brief: list = []
         headline = headline_chart(doc)
-        alone = headline.name if headline is not None else None  # the brief's chart, also drawn on its own
+        alone = headline.name if headline is not None else None  # the brief's chart: its drawing is a PDF of its own
         rendered = render_document(doc, meanwhile=while_drawing, alone=alone)  # every chart's PNG, SVG, PDF page
         for files in rendered.charts:
             write_chart(files, tmp / "figures")
