@@ -254,18 +254,17 @@ class Placement:
 CHART_SIZE = (theme.REPORT.width, theme.REPORT.height)  # inches: every report chart is drawn at this size
 
 
-def caption_page(caption: str, label: str, chart_size: tuple[float, float] = CHART_SIZE) -> tuple[Page, Placement]:
+def caption_page(caption: str, label: str) -> tuple[Page, Placement]:
     """A chart's page before its chart is placed on it: the caption and the page number.
 
-    The page is 16:9, the chart (``chart_size`` inches) at its top, centred across it,
-    and the band below the chart holds the caption, wrapped to the chart's width and
-    shrunk until it fits, and the page number ``label`` where every page has it. Also
-    returns where the chart goes: its lower-left corner, in points from the page's.
+    The page is a text page's size; the chart (:data:`CHART_SIZE`) goes at its top,
+    centred across it, and the band below the chart holds the caption, wrapped to the
+    chart's width and shrunk until it fits, and the page number ``label`` where every
+    page has it. Also returns where the chart goes: its lower-left corner, in points
+    from the page's.
     """
-    width, height = chart_size
-    page_h = max(height + CAPTION_BAND, width * 9 / 16)
-    page_w = page_h * 16 / 9
-    band, dx = page_h - height, (page_w - width) / 2
+    width, height = CHART_SIZE
+    band, dx = PAGE_HEIGHT - height, (PAGE_WIDTH - width) / 2
     room = band - 0.38  # inches for the caption: the page number's line stays free
     size = CAPTION_SIZE
     while True:
@@ -274,8 +273,8 @@ def caption_page(caption: str, label: str, chart_size: tuple[float, float] = CHA
             break
         size -= 0.25
     left, top = (dx + 0.01 * width) * 72, (height + 0.1) * 72
-    page = Page(page_w, page_h, [TextLine(left, top + k * size * 1.3, line, size, colour=theme.MUTED)
-                                 for k, line in enumerate(lines)])  # fmt: skip
+    lines_at = [TextLine(left, top + k * size * 1.3, line, size, colour=theme.MUTED) for k, line in enumerate(lines)]
+    page = Page(PAGE_WIDTH, PAGE_HEIGHT, lines_at)
     number_page(page, label)
     return page, Placement(dx * 72, band * 72)
 
