@@ -43,7 +43,7 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
-from model.report.chartfiles import ChartFiles
+from model.report.chartfiles import ChartFiles, draw_figures
 from model.report.document import Document
 
 MAX_JOBS = 2
@@ -150,7 +150,7 @@ def render_document(
         if meanwhile is not None:
             meanwhile()
 
-    results = list(_run_pages(doc.charts, tasks, jobs, progress, here))
+    results = list(_drawn_groups(doc.charts, tasks, _draw_pages, jobs, progress, here, sent=lambda c: c.build()))
     images: list[tuple[bytes, bytes]] = [(b"", b"")] * len(doc.charts)
     placed = {}  # each chart's page (among the typeset ones) -> its drawing: (part, page, where)
     for part, (task, (drawn, _pdf)) in enumerate(zip(tasks, results, strict=True), start=1):
@@ -183,23 +183,32 @@ def drawing_tasks(groups: list[list[int]], alone: int | None) -> list[list[int]]
 _INHERITED: list[Any] = []  # the charts (or study figures) forked workers draw from, set while they run
 
 
-def _run_pages(
-    charts: list[Any], tasks: list[list[int]], jobs: int, progress: bool | None, meanwhile: Callable[[], None] | None
-) -> Iterator[tuple[list[tuple[bytes, bytes]], bytes]]:
-    """Each task's drawing (:func:`_draw_pages`), in order: a forked worker finds its
-    charts in :data:`_INHERITED`; a loky worker is sent their figures, built here."""
+def _drawn_groups(
+    items: list[Any],
+    groups: list[list[int]],
+    drawer: Callable[[list[Any]], Any],
+    jobs: int,
+    progress: bool | None,
+    meanwhile: Callable[[], None] | None = None,
+    what: str = "the report",
+    sent: Callable[[Any], Any] | None = None,
+) -> Iterator[Any]:
+    """``drawer`` of each group of ``items`` (by index), in order, under this process's
+    matplotlib settings. Forked workers (or this process, with one job) find the items in
+    :data:`_INHERITED`; loky workers are sent them pickled, each passed through ``sent``
+    first (a report's chart is sent as its figure, built here)."""
     params = _settings()
-    forked = min(jobs, len(tasks)) > 1 and _fork_context() is not None
-    if forked or min(jobs, len(tasks)) <= 1:
-        calls = [(task, params) for task in tasks]
-        _INHERITED[:] = charts
+    if min(jobs, len(groups)) <= 1 or _fork_context() is not None:
+        _INHERITED[:] = items
         try:
-            yield from _run(calls, jobs, progress, meanwhile, draw=_draw_inherited)
+            yield from _run([(group, params, drawer) for group in groups], jobs, progress, _draw_inherited,
+                            meanwhile, what)  # fmt: skip
         finally:
             _INHERITED.clear()
         return
-    payloads = [[charts[i].build() for i in task] for task in tasks]
-    yield from _run([(pickle.dumps(p), params) for p in payloads], jobs, progress, meanwhile)
+    send = sent or (lambda item: item)
+    calls = [(pickle.dumps([send(items[i]) for i in group]), params, drawer) for group in groups]
+    yield from _run(calls, jobs, progress, _draw_sent, meanwhile, what)
 
 
 def render_figures(
@@ -216,24 +225,13 @@ def render_figures(
     jobs, progress = _resolved(jobs, progress)
     if not figures:
         return []
-    params = _settings()
     count = max(1, min(STUDY_GROUPS, len(figures)))
     groups = [list(range(len(figures)))[g::count] for g in range(count)]  # interleaved: even loads
-    forked = min(jobs, count) > 1 and _fork_context() is not None
     out: list[Any] = [None] * len(figures)
-    if forked or min(jobs, count) <= 1:
-        _INHERITED[:] = figures
-        results = _run([(group, params) for group in groups], jobs, progress, draw=_draw_inherited_figures,
-                       what="charts")  # fmt: skip
-    else:
-        calls = [(pickle.dumps([figures[i] for i in group]), params) for group in groups]
-        results = _run(calls, jobs, progress, draw=_draw_images, what="charts")
-    try:
-        for group, images in zip(groups, results, strict=True):
-            for i, image in zip(group, images, strict=True):
-                out[i] = image
-    finally:
-        _INHERITED.clear()
+    drawn = _drawn_groups(figures, groups, draw_figures, jobs, progress, what="charts")
+    for group, images in zip(groups, drawn, strict=True):
+        for i, image in zip(group, images, strict=True):
+            out[i] = image
     return out
 
 
@@ -241,11 +239,11 @@ def _run(
     calls: list[tuple],
     jobs: int,
     progress: bool | None,
+    draw: Callable[..., Any],
     meanwhile: Callable[[], None] | None = None,
-    draw: Callable[..., Any] | None = None,
     what: str = "the report",
 ) -> Iterator[Any]:
-    """Each call's result, in order; with ``jobs`` > 1 in that many worker processes.
+    """Each ``draw(*call)``, in order; with ``jobs`` > 1 in that many worker processes.
     ``meanwhile`` runs here once the work is handed out (at once when drawing here).
 
     On Linux the workers are forked from this process, so they start at once with
@@ -254,7 +252,6 @@ def _run(
     """
     from tqdm import tqdm
 
-    draw = draw or _draw_group
     workers = min(jobs, len(calls))
     context = _fork_context() if workers > 1 else None
     pool = None
@@ -315,43 +312,27 @@ def _parent_settings(params: dict) -> Iterator[None]:
         dict.update(matplotlib.rcParams, saved)
 
 
-def _draw_images(payload: bytes, params: dict) -> list[tuple[bytes, bytes]]:
-    """(PNG, SVG) of each pickled figure, under the parent's matplotlib settings."""
-    from model.report import chartfiles
-
+def _draw_inherited(group: list[int], params: dict, drawer: Callable[[list[Any]], Any]) -> Any:
+    """``drawer`` of the items ``group`` of :data:`_INHERITED`, under the parent's matplotlib settings."""
     with _parent_settings(params):
-        return chartfiles.draw_figures(pickle.loads(payload))
+        return drawer([_INHERITED[i] for i in group])
 
 
-def _draw_inherited_figures(group: list[int], params: dict) -> list[tuple[bytes, bytes]]:
-    """(PNG, SVG) of the figures ``group`` of :data:`_INHERITED`, under the parent's matplotlib settings."""
-    from model.report import chartfiles
-
+def _draw_sent(payload: bytes, params: dict, drawer: Callable[[list[Any]], Any]) -> Any:
+    """``drawer`` of the pickled items ``payload``, under the parent's matplotlib settings (restored afterwards)."""
     with _parent_settings(params):
-        return chartfiles.draw_figures([_INHERITED[i] for i in group])
-
-
-def _draw_inherited(task: list[int], params: dict) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    """The charts ``task`` of :data:`_INHERITED`, drawn under the parent's matplotlib settings."""
-    with _parent_settings(params):
-        return _draw_pages([_INHERITED[i] for i in task])
-
-
-def _draw_group(payload: bytes, params: dict) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    """One pickled list of figures, under the parent's matplotlib settings (restored afterwards)."""
-    with _parent_settings(params):
-        return _draw_pages(pickle.loads(payload))
+        return drawer(pickle.loads(payload))
 
 
 def _draw_pages(sources: list[Any]) -> tuple[list[tuple[bytes, bytes]], bytes]:
     """Each chart's (PNG, SVG) and the charts' PDF, a page each at the report's chart
     size (:data:`model.report.pdf.CHART_SIZE`). A source is a chart (built here, afresh)
     or, sent pickled, its figure."""
-    from model.report import chartfiles
+    from model.report.chartfiles import draw_charts
     from model.report.pdf import CHART_SIZE
 
     figures = [source if isinstance(source, Figure) else source.build() for source in sources]
     for fig in figures:
         if tuple(round(float(v), 6) for v in fig.get_size_inches()) != CHART_SIZE:
             raise ValueError(f"a report chart is {fig.get_size_inches()} inches, not {CHART_SIZE}")
-    return chartfiles.draw_charts(figures)
+    return draw_charts(figures)
