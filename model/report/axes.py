@@ -13,6 +13,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import Formatter, FuncFormatter
 
 from model.report import theme
+from model.report.chartfiles import switch_off_layout
 
 
 def fmt_pct(x: float) -> str:
@@ -84,7 +85,7 @@ def fit_titles(fig: Figure, titles: Sequence[tuple[Axes, Text]]) -> None:
             title.set_text("\n".join(theme.wrap_label(text, width)))
             wrapped = True
     if engine is not None and not wrapped:
-        fig.set_layout_engine("none")
+        switch_off_layout(fig)
 
 
 def wrap_ticklabels(ax: Axes, axis: str, width: int) -> None:

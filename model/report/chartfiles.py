@@ -36,12 +36,27 @@ def lay_out(fig: Figure) -> None:
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
     engine = fig.get_layout_engine()
-    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
-        return
-    if not hasattr(fig.canvas, "get_renderer"):
-        FigureCanvasAgg(fig)  # the layout measures text with a renderer; Agg's is at hand
-    engine.execute(fig)
-    fig.set_layout_engine("none")
+    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+        if not hasattr(fig.canvas, "get_renderer"):
+            FigureCanvasAgg(fig)  # the layout measures text with a renderer; Agg's is at hand
+        engine.execute(fig)
+    switch_off_layout(fig)
+
+
+def switch_off_layout(fig: Figure) -> None:
+    """Keep ``fig``'s current layout: no layout engine at all from now on.
+
+    Not ``set_layout_engine("none")``: that leaves a placeholder engine, and ``savefig``
+    draws a figure that has any engine twice (once, unseen, to lay it out), which is
+    about a third of each format's drawing time. The figure's artists stay where they
+    are, so the files are the same bytes.
+    """
+    from matplotlib import rcParams
+
+    if rcParams["figure.autolayout"] or rcParams["figure.constrained_layout.use"]:
+        fig.set_layout_engine("none")  # None would bring back the engine these settings name
+    else:
+        fig.set_layout_engine(None)
 
 
 def svg_bytes(fig: Figure) -> bytes:
