@@ -363,6 +363,38 @@ def test_study_figures_are_the_same_bytes_drawn_here_forked_or_sent_to_loky(monk
     assert len({png for png, _svg in here}) == 5
 
 
+def test_a_laid_out_chart_is_drawn_once_per_format_and_looks_the_same(monkeypatch):
+    """matplotlib's savefig draws a figure that has any layout engine twice (once unseen,
+    to lay it out), even the placeholder that ``set_layout_engine("none")`` leaves. Once
+    :func:`lay_out` has run the engine, each format draws the figure once, and the SVG
+    is the one drawn after that extra pass."""
+    from model.report import theme
+    from model.report.chartfiles import draw_charts, lay_out, svg_bytes
+
+    def chart():
+        fig, ax = theme.new_figure("A title long enough to matter", "a subtitle")
+        ax.plot([0, 1, 2], [3, 1, 2], label="series")
+        ax.set_xlabel("x label")
+        ax.legend()
+        return fig
+
+    with theme.theme("en"):
+        placeholder = chart()
+        placeholder.get_layout_engine().execute(placeholder)
+        placeholder.set_layout_engine("none")
+        reference = svg_bytes(placeholder)  # drawn twice by savefig
+        fig = chart()
+        lay_out(fig)
+        assert fig.get_layout_engine() is None
+        draws = []
+        original = type(fig).draw
+        monkeypatch.setattr(fig, "draw", lambda renderer: draws.append(renderer) or original(fig, renderer))
+        assert svg_bytes(fig) == reference
+        assert len(draws) == 1
+        draw_charts([fig])  # SVG and a PDF page
+        assert len(draws) == 3
+
+
 @given(st.lists(st.sampled_from([0.25, 1.0, 2.0, 3.0]), min_size=1, max_size=30), st.integers(1, 6))
 def test_page_groups_share_the_pages_by_cost(costs, groups):
     split = page_groups(costs, groups)
