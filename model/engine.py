@@ -415,12 +415,16 @@ def _bound_burdens(
     solution = solve_2x2(*games)
     out = []
     for rule, profile in zip(BOUND_RULES, profiles, strict=True):
-        weights = one_hot(profile[changed])
-        rest = np.flatnonzero(profile[changed] < 0)
-        if rest.size:
-            sub_solution = Solution(*(np.asarray(getattr(solution, f.name))[rest] for f in fields(Solution)))
-            rest_games = games[0][rest], games[1][rest]
-            weights[:, rest] = play_probabilities(*rest_games, sub_solution, rule).reshape(-1, 4).T
+        fixed = profile[changed]
+        rest = np.flatnonzero(fixed < 0)
+        if rest.size == changed.size:  # the usual case: the signature fixes none of them
+            weights = np.ascontiguousarray(play_probabilities(*games, solution, rule).reshape(-1, 4).T)
+        else:
+            weights = one_hot(fixed)
+            if rest.size:
+                sub_solution = Solution(*(np.asarray(getattr(solution, f.name))[rest] for f in fields(Solution)))
+                rest_games = games[0][rest], games[1][rest]
+                weights[:, rest] = play_probabilities(*rest_games, sub_solution, rule).reshape(-1, 4).T
         after = sub.expected_burden(weights)
         out.append(
             Moments.from_sums(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -144,7 +145,6 @@ class BurdenModel:
         retaliation (docs/MODEL.md §3.6).
         """
         w = weights
-        both = w[0]
         t = self.horizon
         out = np.empty((len(LEDGER), len(COMPONENTS) + 1, w.shape[1]))
         partners, us = out[:2], out[2]
@@ -152,13 +152,14 @@ class BurdenModel:
         balances = partners[:, 0]
         np.add(w[0], w[1], out=balances[0])
         np.add(w[0], w[2], out=balances[1])
-        alone = balances - both * (1.0 - self.dilution)  # balances alone, plus rho when both
+        # Retaliation: balancing alone, or rho when both balance (balances - both * (1 - rho)).
+        np.subtract(balances, w[0] * self._undiluted, out=partners[:, 1])
+        partners[:, 1] *= self.retaliation
+        partners[:, 1] += self._ptrl_charge
+        partners[:, 1] *= t
         balances *= self.cost
         balances *= t
-        np.multiply(self.retaliation, alone, out=partners[:, 1])
-        partners[:, 1] += self.ptrl_retaliation * self.ptrl_paid
-        partners[:, 1] *= t
-        np.multiply(self.ptrl_paid, t, out=partners[:, 2])
+        partners[:, 2] = self._ptrl_total
         # P(US intervenes) and P(collapse), held in the US rows until scaled.
         p_war, p_collapse = us[3], us[4]
         np.einsum("pn,pn->n", w, self.intervenes, out=p_war)
@@ -167,11 +168,34 @@ class BurdenModel:
         np.multiply(self.collapse_loss, p_collapse, out=partners[:, 4])
         p_war *= self.us_war_loss
         p_collapse *= self.us_collapse_loss
-        np.multiply(self.us_deterrent, t, out=us[0])
-        us[1] = 0.0
-        np.multiply(self.us_drawdown, t, out=us[2])
+        us[:3] = self._us_flows
         np.sum(out[:, :5], axis=1, out=out[:, 5])
         return out
+
+    # The parts of the burden that do not depend on how the game is played, computed
+    # once per set of worlds however many plays are priced (a chunk prices several).
+    @cached_property
+    def _undiluted(self) -> np.ndarray:
+        """1 - rho: the retaliation each partner escapes when both balance, (n,)."""
+        return 1.0 - self.dilution
+
+    @cached_property
+    def _ptrl_charge(self) -> np.ndarray:
+        """psi times each partner's PTRL payment: its retaliation for paying, per year (2, n)."""
+        return self.ptrl_retaliation * self.ptrl_paid
+
+    @cached_property
+    def _ptrl_total(self) -> np.ndarray:
+        """Each partner's PTRL payments over the horizon, (2, n)."""
+        return self.ptrl_paid * self.horizon
+
+    @cached_property
+    def _us_flows(self) -> np.ndarray:
+        """The US's defence, retaliation (none) and drawdown over the horizon, (3, n)."""
+        flows = np.zeros((3, self.horizon.size))
+        np.multiply(self.us_deterrent, self.horizon, out=flows[0])
+        np.multiply(self.us_drawdown, self.horizon, out=flows[2])
+        return flows
 
     @property
     def burden(self) -> np.ndarray:

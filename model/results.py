@@ -63,7 +63,7 @@ def discrete_statistics(signature: Counts) -> dict[str, Any]:
     n_types = len(TYPE_LABELS)
     pair = table.japan_type.astype(np.int64) * n_types + table.korea_type
     return {
-        "pure_ne": Counts(n, (counts[:, None] * table.pure).sum(axis=0)),
+        "pure_ne": Counts(n, counts @ table.pure),
         "eq_set": Counts(n, eq_counts),
         "special_ne": Counts(
             n, np.array([counts[(table.eq_set & 16) > 0].sum(), counts[(table.eq_set & 32) > 0].sum()])

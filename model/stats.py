@@ -191,21 +191,33 @@ class Histogram:
         """
         series = values.shape[:-1]
         k = int(np.prod(series, dtype=np.int64))
-        index = cls.bin_index(values.reshape(k, -1))
-        index += (np.arange(k) * BINS)[:, None]
+        index = cls.bin_index(values.reshape(k, -1), offsets=np.arange(k) * BINS)
+        size = k * BINS
         if exclude is not None and exclude.size:
-            index[:, exclude] = k * BINS  # one spill-over bin, dropped below
+            index[:, exclude] = size  # one spill-over bin, dropped below
         w = None if weights is None else np.broadcast_to(weights, values.shape).reshape(k, -1).ravel()
-        counts = np.bincount(index.ravel(), weights=w, minlength=k * BINS + 1)[: k * BINS]
-        return cls(counts.reshape(*series, BINS).astype(np.float64, copy=False))
+        index = index.ravel()
+        if 8 * index.size < size:
+            # Few values (a chunk's mixed worlds): count them over the bins they fill,
+            # in the order bincount would, instead of over every bin.
+            filled, which = np.unique(index, return_inverse=True)
+            counts = np.zeros(size + 1)
+            counts[filled] = np.bincount(which, weights=w, minlength=filled.size)
+        else:
+            counts = np.bincount(index, weights=w, minlength=size + 1)
+        return cls(counts[:size].reshape(*series, BINS).astype(np.float64, copy=False))
 
     @staticmethod
-    def bin_index(values: np.ndarray) -> np.ndarray:
-        """Bin of each value (int64, same shape); exact and platform-independent."""
+    def bin_index(values: np.ndarray, offsets: np.ndarray | None = None) -> np.ndarray:
+        """Bin of each value (int64, same shape); exact and platform-independent.
+
+        ``offsets`` (one per row of a 2-d ``values``) are added to each row's bins.
+        """
         bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
-        index = bits >> _SHIFT  # negative values have the sign bit: index < 0
-        index -= _FIRST - 1
-        np.clip(index, 0, BINS - 1, out=index)
+        index = bits >> _SHIFT  # negative values have the sign bit: below the floor
+        np.clip(index, _FIRST - 1, _FIRST - 1 + BINS - 1, out=index)
+        shift = -(_FIRST - 1) if offsets is None else (offsets - (_FIRST - 1))[:, None]
+        index += shift
         return index
 
     def merge(self, other: Histogram) -> Histogram:

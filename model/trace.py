@@ -130,7 +130,7 @@ def estimates(stats: Mapping[str, Accumulator]) -> tuple[np.ndarray, np.ndarray]
     assert isinstance(signature, Counts)
     table = tables()
     counts = signature.counts
-    pure = Counts(signature.worlds, (counts[:, None] * table.pure).sum(axis=0))
+    pure = Counts(signature.worlds, counts @ table.pure)
     korea_b = Moments.of_histogram(counts, table.korea_b_given_japan_b)
     played = stats["played"]
     assert isinstance(played, Moments)

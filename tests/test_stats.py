@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import reduce
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.stats import Counts, Histogram, Moments, merge_stats
+from model.stats import BINS, Counts, Histogram, Moments, merge_stats
 
 
 @settings(max_examples=50, deadline=None)
@@ -76,6 +77,27 @@ def test_bins_are_log_spaced_and_exact() -> None:
     for v, i in zip(values[1:6], index[1:6], strict=True):
         assert lower[i] <= v < upper[i] or (i == len(lower) - 1 and v >= lower[i])
     assert index[0] == 0 and index[-1] == 0 and index[-2] == 0
+
+
+@pytest.mark.parametrize("n", [1, 7, 300, 40_000])
+def test_histogram_weights_are_each_bins_sum_in_world_order(n: int) -> None:
+    """Few values are counted over the bins they fill, many over every bin: either way
+    each bin holds its values' weights summed in world order (the float sum depends on
+    the order), and excluded worlds count nowhere."""
+    rng = np.random.default_rng(n)
+    values = np.exp(rng.normal(3.0, 2.0, (2, 3, n))) * (rng.random((2, 3, n)) < 0.8)
+    values[0, 0, : n // 3] = 5.0  # many values in one bin, where the order of the sum shows
+    weights = rng.random(n)
+    exclude = np.unique(rng.integers(0, n, n // 5))
+    for w in (None, weights):
+        hist = Histogram.of(values, w, exclude)
+        expected = np.zeros((2, 3, BINS))
+        kept = np.setdiff1d(np.arange(n), exclude)
+        for i, j in np.ndindex(2, 3):
+            bins = Histogram.bin_index(values[i, j])
+            for world in kept:  # one world at a time, in order: the reference sum
+                expected[i, j, bins[world]] += 1.0 if w is None else w[world]
+        assert np.array_equal(hist.weights, expected)
 
 
 def test_excess_moments_give_empirical_cvar() -> None:
