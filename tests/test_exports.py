@@ -407,18 +407,32 @@ def test_page_groups_share_the_pages_by_cost(costs, groups):
     assert page_groups([], groups) == []
 
 
-@given(st.lists(st.sampled_from([0.25, 1.0, 2.0]), min_size=1, max_size=20), st.data())
+@given(st.lists(st.sampled_from([0.25, 1.0, 2.0, 3.0]), min_size=1, max_size=30), st.lists(st.floats(0, 5), max_size=3))
+def test_page_groups_start_from_the_loads_given(costs, start):
+    split = page_groups(costs, 2, start)
+    assert sorted(i for group in split for i in group) == list(range(len(costs)))
+    loads = [sum(costs[i] for i in group) for group in split]
+    loads = [load + (start[g] if g < len(start) else 0.0) for g, load in enumerate(loads)]
+    if len(split) == 2:  # the greedy bound again, the starting loads counted in
+        assert max(loads) <= sum(loads) / 2 + max([*costs, *start[:2]]) / 2 + 1e-9
+
+
+@given(st.lists(st.sampled_from([0.25, 0.5, 1.0, 2.0]), min_size=1, max_size=20), st.data())
 def test_drawing_tasks_give_the_briefs_chart_a_pdf_of_its_own(costs, data):
-    from model.report.parallel_render import drawing_tasks
+    from model.report.parallel_render import PDF_COST, drawing_tasks
 
     alone = data.draw(st.integers(0, len(costs) - 1))
-    groups = page_groups(costs)
-    tasks = drawing_tasks(groups, alone)
+    tasks = drawing_tasks(costs, alone)
     assert sorted(i for task in tasks for i in task) == list(range(len(costs)))
     assert [alone] in tasks and all(tasks)
     position = tasks.index([alone])
     assert all(alone not in task for task in tasks[:position])  # the other groups first
-    assert drawing_tasks(groups, None) == groups
+    assert len(tasks) - position <= 2  # then one group, for the worker done with the brief's chart
+    if len(tasks) == 3:  # that worker's two tasks against the other's one: balanced by the greedy rule
+        first, last = (sum(costs[i] for i in task) for task in (tasks[0], tasks[2]))
+        ahead = costs[alone] + PDF_COST + last
+        assert abs(ahead - first) <= max(costs) + PDF_COST + 1e-9
+    assert drawing_tasks(costs, None) == page_groups(costs)
 
 
 def test_join_pages_takes_the_pages_in_the_order_given_and_copies_shared_fonts_once():

@@ -12,12 +12,18 @@ from model.report.summary import Words
 from model.report.tables import Table
 from model.report.text import Text
 
+LIGHT = 0.5
+"""The drawing cost of a chart of a few bars and short labels (the equilibrium sets, the
+burden components): about half a one-panel chart's."""
+
 
 def drawing_cost(panels: int = 1, small_multiples: int = 0) -> float:
     """A chart's drawing time relative to a one-panel chart's, to share charts among
-    workers: each further panel adds a fifth, each small-multiple panel a sixteenth
-    (as measured on the baseline report, in either language)."""
-    return 1.0 + 0.2 * (panels - 1) + small_multiples / 16
+    workers: each further panel adds a quarter; a chart of small multiples costs a
+    fifth per panel (as measured on the baseline report, in either language)."""
+    if small_multiples:
+        return small_multiples / 5
+    return 1.0 + 0.25 * (panels - 1)
 
 
 @dataclass

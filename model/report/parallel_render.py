@@ -47,8 +47,8 @@ from model.report.chartfiles import ChartFiles, draw_figures
 from model.report.document import Document
 
 MAX_JOBS = 2
-ALONE_COST = 1.25  # the brief's chart is drawn into a PDF of its own: its fonts are embedded once more
-GROUPS = MAX_JOBS  # chart groups, one per worker: each group's PDF embeds its own font subsets (0.1-0.3 s)
+PDF_COST = 0.75  # a PDF's own cost beyond its charts', in charts (:attr:`Chart.cost`): its font subsets, 0.1-0.3 s
+GROUPS = MAX_JOBS  # chart groups, one per worker: each group's PDF embeds its own font subsets
 STUDY_GROUPS = 4  # a study's figures, of unknown cost: a few groups, so a worker done early takes another
 _OPTIONS: contextvars.ContextVar[tuple[int | None, bool | None]] = contextvars.ContextVar(
     "render_options", default=(None, None)
@@ -88,18 +88,20 @@ class Rendered:
     alone: bytes | None = None
 
 
-def page_groups(costs: list[float], groups: int = GROUPS) -> list[list[int]]:
+def page_groups(costs: list[float], groups: int = GROUPS, start: list[float] | None = None) -> list[list[int]]:
     """Share pages ``0..n-1`` among at most ``groups`` groups of about equal total cost.
 
-    ``costs`` are the pages' relative drawing times (:attr:`model.report.document.Chart.cost`).
-    The costliest page goes first, each to the group with the least cost so far (ties:
-    the emptier, then the earlier group), so no group ends up more than one page above
-    the average; each group lists its pages in order. It depends on the pages alone,
-    never on the number of workers, so the PDF comes out the same bytes however many
-    workers draw it.
+    ``costs`` are the pages' relative drawing times (:attr:`model.report.document.Chart.cost`);
+    ``start`` optionally gives each group's load before any page (work its worker does
+    besides; a group may then stay empty). The costliest page goes first, each to the
+    group with the least load so far (ties: the emptier, then the earlier group), so no
+    group ends up more than one page above the average; each group lists its pages in
+    order. It depends on the pages alone, never on the number of workers, so the PDF
+    comes out the same bytes however many workers draw it.
     """
     count = min(max(groups, 1), len(costs))
-    loads = [0.0] * count
+    loads = list(start[:count]) if start is not None else [0.0] * count
+    loads += [0.0] * (count - len(loads))
     members: list[list[int]] = [[] for _ in range(count)]
     for page in sorted(range(len(costs)), key=lambda i: (-costs[i], i)):
         least = min(range(count), key=lambda g: (loads[g], len(members[g]), g))
@@ -141,8 +143,7 @@ def render_document(
     captions = [caption_page(chart.caption, page_label(doc, number, total))
                 for number, chart in enumerate(doc.charts, start=len(texts) + 1)]  # fmt: skip
     single = next((i for i, chart in enumerate(doc.charts) if chart.name == alone), None)
-    costs = [chart.cost * (ALONE_COST if i == single else 1) for i, chart in enumerate(doc.charts)]
-    tasks = drawing_tasks(page_groups(costs), single)
+    tasks = drawing_tasks([chart.cost for chart in doc.charts], single)
     typeset_pdf: list[bytes] = []
 
     def here() -> None:  # the text pages and the chart pages' captions are set here while the workers draw
@@ -168,16 +169,19 @@ def render_document(
     return Rendered(files, pdf, own)
 
 
-def drawing_tasks(groups: list[list[int]], alone: int | None) -> list[list[int]]:
-    """The chart groups as drawing tasks, each drawn into one PDF. The chart ``alone``
-    (the brief's) becomes a task of its own, so its PDF, which the brief places, holds
-    its fonts only; it is listed after the groups it is not in, so one worker takes it
-    and then the rest of its group while the other works through another group."""
+def drawing_tasks(costs: list[float], alone: int | None) -> list[list[int]]:
+    """The charts (of drawing ``costs``) as drawing tasks, each drawn into one PDF: one
+    group per worker (:func:`page_groups`). The chart ``alone`` (the brief's) is a task
+    of its own, so its PDF, which the brief places, holds its fonts only. Its worker
+    takes the first group after it: that group is made lighter by the alone task's cost,
+    a PDF's included (:data:`PDF_COST`), and listed last, so the other workers start on
+    their groups while one draws the brief's chart and then that group."""
     if alone is None:
-        return groups
-    mine = next(group for group in groups if alone in group)
-    rest = [i for i in mine if i != alone]
-    return [group for group in groups if group is not mine] + [[alone]] + ([rest] if rest else [])
+        return page_groups(costs)
+    others = [i for i in range(len(costs)) if i != alone]
+    shared = page_groups([costs[i] for i in others], start=[costs[alone] + PDF_COST])
+    after, *rest = [[others[j] for j in group] for group in shared] or [[]]
+    return [group for group in [*rest, [alone], after] if group]
 
 
 _INHERITED: list[Any] = []  # the charts (or study figures) forked workers draw from, set while they run

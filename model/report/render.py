@@ -36,7 +36,7 @@ from model.report import charts, tables, theme
 from model.report.brief import Briefing, briefing
 from model.report.chartfiles import write_chart
 from model.report.claims_section import claims_chart, claims_table, load_claims
-from model.report.document import Chart, ChartList, Document, drawing_cost
+from model.report.document import LIGHT, Chart, ChartList, Document, drawing_cost
 from model.report.errors import ReportError
 from model.report.rundata import RunData, load_run
 from model.report.summary import Grid, load_priors, run_words
@@ -70,7 +70,8 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
     out.add("game-table", "chart_game_table", caption, table, partial(charts.game_table, table, run, tx))
 
     table = tables.eq_sets(run, tx)
-    out.add("equilibrium-sets", "chart_eq_sets", tx("cap_eq_sets"), table, partial(charts.eq_sets, table, run, tx))
+    build = partial(charts.eq_sets, table, run, tx)
+    out.add("equilibrium-sets", "chart_eq_sets", tx("cap_eq_sets"), table, build, cost=LIGHT)
 
     table = tables.game_types(run, tx)
     out.add("game-types", "chart_game_types", tx("cap_game_types"), table, partial(charts.game_types, table, run, tx))
@@ -103,6 +104,7 @@ def build_run_charts(run: RunData, tx: Text, loaded) -> list[Chart]:
             tx("cap_components", years=years),
             table,
             partial(charts.burden_components, table, run, tx),
+            cost=LIGHT,
         )
 
     table = tables.commitment(run, tx)
