@@ -233,42 +233,108 @@ def _stats(box: Box, inside: np.ndarray, y: np.ndarray, n: int, y_total: float) 
     return BoxStats(box, mass_y / y_total if y_total > 0 else 0.0, mass_y / m if m else 0.0, m / n, m)
 
 
-def _ranks(x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Each input's dense ranks (int32 (d, n)) and its sorted distinct values (rank -> value).
+@dataclass(frozen=True)
+class Ranked:
+    """The inputs ``x`` (d, n) as ranks, which order the worlds exactly as the values do.
 
-    Peeling compares and selects ranks instead of values: ranks order the worlds exactly
-    as the values do (equal values share a rank), so every cut, and so every box, is the
-    same, while selecting among 4-byte integers moves half the memory of 8-byte floats.
+    Peeling compares and selects ranks instead of values (equal values share a rank),
+    so every cut, and so every box, is the same, while 4-byte integers move half the
+    memory of 8-byte floats.
+
+    Attributes
+    ----------
+    ranks : int32 (d, n)
+        Each input's dense rank in each world.
+    values : list of float arrays
+        Each input's sorted distinct values (rank -> value).
+    order : int32 (d, n)
+        Each input's worlds by ascending rank.
     """
-    ranks = np.empty(x.shape, dtype=np.int32)
-    values = []
-    for j in range(x.shape[0]):
-        distinct, inverse = np.unique(x[j], return_inverse=True)
-        ranks[j] = inverse.reshape(-1)
-        values.append(distinct)
-    return ranks, values
+
+    ranks: np.ndarray
+    values: list[np.ndarray]
+    order: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Ranked:
+        d, n = x.shape
+        ranks = np.empty((d, n), dtype=np.int32)
+        order = np.empty((d, n), dtype=np.int32)
+        values = []
+        for j in range(d):  # one sort per input
+            order[j] = np.argsort(x[j])
+            ascending = x[j][order[j]]
+            new = np.empty(n, dtype=bool)
+            new[:1] = True
+            np.not_equal(ascending[1:], ascending[:-1], out=new[1:])  # a new distinct value starts here
+            ranks[j][order[j]] = np.cumsum(new) - 1
+            values.append(ascending[new])
+        return cls(ranks, values, order)
 
 
-def _peel_candidates(xj: np.ndarray, alpha: float) -> list[tuple[int, int, np.ndarray]]:
-    """(side, new bound, keep mask) for removing ~alpha of the box from either end of one
-    input, given as its ranks (:func:`_ranks`); the bound is a rank too."""
-    m = xj.size
+def _peel_step(
+    sorted_ranks: np.ndarray,
+    sorted_ones: np.ndarray | None,
+    ranks: np.ndarray,
+    idx: np.ndarray,
+    y: np.ndarray,
+    alpha: float,
+    min_worlds: float,
+) -> tuple[int, int, int] | None:
+    """The best peel of the box holding worlds ``idx`` (m,): (input, side, new bound), or None.
+
+    ``ranks`` (d, n) are every world's inputs as ranks (:class:`Ranked`);
+    ``sorted_ranks`` (d, m) holds each input's ranks of the box's worlds in ascending
+    order and, for a 0/1 target, ``sorted_ones`` (d, m) whether each of those worlds
+    has y = 1 (None for another target). Each input may lose ~alpha of the box from its
+    low end (side 0) or its high end (side 1); the new bound is a rank, the k-th from
+    that end. Where it would remove nothing (ties at that end)
+    it moves to the next distinct value. The peel leaving the highest mean of ``y`` wins,
+    ties to the one removing fewest worlds, then to the first input and side; peels
+    keeping fewer than ``min_worlds`` worlds are not taken. Read off the sorted ranks,
+    each cut and count is a lookup; with a 0/1 target each mean is the count of ones
+    kept over the count of worlds kept, the same float as the mean of the kept values
+    (which a target of other values computes, in world order).
+    """
+    d, m = sorted_ranks.shape
     k = max(1, int(np.floor(alpha * m)))
     if k >= m:
-        return []
-    lo_val, hi_val = np.partition(xj, [k, m - 1 - k])[[k, m - 1 - k]]
-    out = []
-    for side, cut in ((0, lo_val), (1, hi_val)):
-        keep = xj >= cut if side == 0 else xj <= cut
-        if keep.all():  # ties at the end: move to the next distinct value
-            edge = xj.min() if side == 0 else xj.max()
-            rest = xj[xj != edge]
-            if rest.size == 0:
+        return None
+    ones = None if sorted_ones is None else int(np.count_nonzero(sorted_ones[0]))  # in the box (every row holds them)
+    best: tuple[float, int, int, int, int] | None = None
+    for j in range(d):
+        row = sorted_ranks[j]
+        for side in (0, 1):
+            if side == 0:
+                cut = row[k]
+                if cut == row[0]:  # ties at the low end: the next distinct value up
+                    above = int(np.searchsorted(row, cut, side="right"))
+                    if above == m:
+                        continue
+                    cut = row[above]
+                lost = slice(0, int(np.searchsorted(row, cut, side="left")))  # the worlds below the cut
+                count = m - lost.stop
+            else:
+                cut = row[m - 1 - k]
+                if cut == row[-1]:  # ties at the high end: the next distinct value down
+                    below = int(np.searchsorted(row, cut, side="left"))
+                    if below == 0:
+                        continue
+                    cut = row[below - 1]
+                count = int(np.searchsorted(row, cut, side="right"))  # the worlds up to the cut
+                lost = slice(count, m)
+            if count < min_worlds:
                 continue
-            cut = rest.min() if side == 0 else rest.max()
-            keep = xj >= cut if side == 0 else xj <= cut
-        out.append((side, int(cut), keep))
-    return out
+            if sorted_ones is not None:  # the ones peeled off are counted: a few percent of the row
+                mean = (ones - int(np.count_nonzero(sorted_ones[j, lost]))) / count
+            else:
+                inside = ranks[j, idx] >= cut if side == 0 else ranks[j, idx] <= cut
+                mean = float(y[idx][inside].mean())
+            if best is None or (mean, count - m) > best[:2]:
+                best = (mean, count - m, j, side, int(cut))
+    if best is None:
+        return None
+    return best[2], best[3], best[4]
 
 
 def peel(
@@ -280,37 +346,39 @@ def peel(
     mass_min: float,
     n: int,
     y_total: float,
-    ranked: tuple[np.ndarray, list[np.ndarray]] | None = None,
+    ranked: Ranked | None = None,
 ) -> list[BoxStats]:
     """The peeling trajectory over the ``active`` worlds (bool (n,)); ``ranked`` is
-    :func:`_ranks` of ``x``, when the caller has it already."""
+    :meth:`Ranked.of` ``x``, when the caller has it already."""
     d = x.shape[0]
-    ranks, values = ranked if ranked is not None else _ranks(x)
+    ranked = ranked if ranked is not None else Ranked.of(x)
+    ranks, values = ranked.ranks, ranked.values
     box = Box.everything(d)
     idx = np.flatnonzero(active)
+    # The box's worlds sorted by each input, with their ranks and (for a 0/1 target)
+    # whether y = 1 in that order; each peel drops the same worlds from every row.
+    orders = ranked.order[active[ranked.order]].reshape(d, idx.size)
+    sorted_ranks = np.take_along_axis(ranks, orders, axis=1)
+    sorted_ones = (y == 1.0)[orders] if np.all((y == 0.0) | (y == 1.0)) else None
     trajectory = [_stats(box, active, y, n, y_total)]
     min_worlds = mass_min * n
     while True:
         yi = y[idx]
         if yi.size == 0 or yi.mean() >= 1.0 - 1e-12:
             break
-        best: tuple[float, int, int, int, int, np.ndarray] | None = None
-        for j in range(d):
-            for side, cut, keep in _peel_candidates(ranks[j, idx], alpha):
-                kept = int(keep.sum())
-                if kept < min_worlds:
-                    continue
-                mean = float(yi[keep].mean())
-                key = (mean, -(idx.size - kept))
-                if best is None or key > (best[0], best[1]):
-                    best = (mean, -(idx.size - kept), j, side, cut, keep)
-        if best is None:
+        step = _peel_step(sorted_ranks, sorted_ones, ranks, idx, y, alpha, min_worlds)
+        if step is None:
             break
-        _, _, j, side, cut, keep = best
+        j, side, cut = step
         box = box.with_bound(j, side, float(values[j][cut]))
-        idx = idx[keep]
         inside = np.zeros(n, dtype=bool)
-        inside[idx] = True
+        inside[idx] = ranks[j, idx] >= cut if side == 0 else ranks[j, idx] <= cut
+        idx = np.flatnonzero(inside)
+        kept = inside[orders]
+        orders = orders[kept].reshape(d, idx.size)
+        sorted_ranks = sorted_ranks[kept].reshape(d, idx.size)
+        if sorted_ones is not None:
+            sorted_ones = sorted_ones[kept].reshape(d, idx.size)
         trajectory.append(_stats(box, inside, y, n, y_total))
     return trajectory
 
@@ -404,7 +472,7 @@ def prim(
     if not 0 < peel_alpha < 0.5 or not 0 < paste_alpha < 0.5 or not 0 < mass_min < 1:
         raise ValueError("peel_alpha and paste_alpha must lie in (0, 0.5), mass_min in (0, 1)")
     y_total = float(y.sum())
-    ranked = _ranks(x)
+    ranked = Ranked.of(x)
     active = np.ones(n, dtype=bool)
     found: list[FoundBox] = []
     while len(found) < max_boxes and active.any() and y[active].sum() > 0:

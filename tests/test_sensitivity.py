@@ -285,6 +285,64 @@ def test_prim_handles_discrete_inputs() -> None:
     assert box.stats.box.lower[0] == 3.0 and not box.stats.box.restricted[1]
 
 
+def _reference_peel(x: np.ndarray, y: np.ndarray, alpha: float, mass_min: float) -> list[tuple]:
+    """Peeling written out on the values, one candidate at a time (no ranks, no sorted
+    orders): the bounds after each step."""
+    d, n = x.shape
+    lower, upper = np.full(d, -np.inf), np.full(d, np.inf)
+    inside = np.ones(n, dtype=bool)
+    steps = []
+    while y[inside].mean() < 1.0 - 1e-12:
+        m = int(inside.sum())
+        k = max(1, int(np.floor(alpha * m)))
+        if k >= m:
+            break
+        best = None
+        for j in range(d):
+            values = np.sort(x[j, inside])
+            for side in (0, 1):
+                cut = values[k] if side == 0 else values[m - 1 - k]
+                edge = values[0] if side == 0 else values[-1]
+                if cut == edge:  # the cut would keep every world: the next distinct value
+                    rest = values[values != edge]
+                    if rest.size == 0:
+                        continue
+                    cut = rest.min() if side == 0 else rest.max()
+                keep = inside & ((x[j] >= cut) if side == 0 else (x[j] <= cut))
+                kept = int(keep.sum())
+                if kept < mass_min * n:
+                    continue
+                key = (float(y[keep].mean()), kept - m)
+                if best is None or key > best[0]:
+                    best = (key, j, side, cut, keep)
+        if best is None:
+            break
+        _key, j, side, cut, inside = best
+        (lower if side == 0 else upper)[j] = cut
+        steps.append((lower.copy(), upper.copy()))
+    return steps
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("target", ["indicator", "probability"])
+def test_prim_peels_as_the_method_reads_on_the_values(seed: int, target: str) -> None:
+    """The trajectory's boxes are the peels of a plain reading of the method, with ties
+    (discrete and rounded inputs) and with a 0/1 target (whose means are counts) or a
+    target of probabilities."""
+    from model.prim import peel
+
+    rng = np.random.default_rng(seed)
+    n = 3000
+    x = np.stack([rng.random(n), rng.integers(0, 5, n).astype(float), np.round(rng.random(n), 1), rng.random(n)])
+    p = np.clip(0.2 + 0.6 * (x[0] > 0.4) * (x[1] >= 2) + rng.normal(0, 0.1, n), 0, 1)
+    y = (rng.random(n) < p).astype(float) if target == "indicator" else p
+    trajectory = peel(x, y, np.ones(n, dtype=bool), alpha=0.05, mass_min=0.05, n=n, y_total=float(y.sum()))
+    expected = _reference_peel(x, y, alpha=0.05, mass_min=0.05)
+    assert len(trajectory) == len(expected) + 1 and len(expected) > 10
+    for stats, (lower, upper) in zip(trajectory[1:], expected, strict=True):
+        assert np.array_equal(stats.box.lower, lower) and np.array_equal(stats.box.upper, upper)
+
+
 # ------------------------------------------------------------------------ regime maps
 
 
