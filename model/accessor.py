@@ -34,7 +34,7 @@ class OffshoreAccessor:
         if name in OUTPUTS and name not in self._ds:
             out = OUTPUTS[name]
             return self._read(out.variable, dict(out.index), out.is_probability)
-        probability = self._ds[name].attrs.get("units") == "1"
+        probability = self._ds.variables[name].attrs.get("units") == "1"
         return self._read(name, index, probability)
 
     def pair(self, name: str, **index: object) -> tuple[float, float]:
@@ -47,6 +47,14 @@ class OffshoreAccessor:
         return self._read(out.variable, dict(out.index), out.is_probability)
 
     def _read(self, variable: str, index: dict, probability: bool) -> Estimate:
-        value = self._ds[variable].sel(index) if index else self._ds[variable]
-        se = self._ds[f"{variable}_se"].sel(index) if index else self._ds[f"{variable}_se"]
-        return Estimate.of(float(value), float(se), probability)
+        value, se = self._ds.variables[variable], self._ds.variables[f"{variable}_se"]
+        if index and value.dims == se.dims and set(index) == set(value.dims):
+            # One label per dimension: look each up in its index and read the two numbers
+            # directly (xarray's sel builds a new DataArray for each, a millisecond a read).
+            indexes = self._ds.indexes
+            at = tuple(indexes[dim].get_loc(index[dim]) if dim in indexes else None for dim in value.dims)
+            if all(isinstance(i, int) for i in at):
+                return Estimate.of(float(value.values[at]), float(se.values[at]), probability)
+        values = self._ds[variable].sel(index) if index else self._ds[variable]
+        errors = self._ds[f"{variable}_se"].sel(index) if index else self._ds[f"{variable}_se"]
+        return Estimate.of(float(values), float(errors), probability)

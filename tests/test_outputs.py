@@ -79,3 +79,23 @@ def test_accessor_reads_variables_and_clips_probability_intervals(structural) ->
     assert 0.0 <= pb.low and pb.high <= 1.0
     with pytest.raises(KeyError):
         structural.offshore.estimate("no_such_variable")
+
+
+def test_accessor_reads_every_label_of_every_estimate_as_sel_does(structural) -> None:
+    """A read with one label per dimension skips xarray's ``sel``: the same numbers at
+    every label of every estimate variable (and a partial selection still goes through sel)."""
+    import itertools
+
+    estimates = [v for v in structural.data_vars if f"{v}_se" in structural.data_vars]
+    assert len(estimates) > 10
+    for name in estimates:
+        dims = structural[name].dims
+        for labels in itertools.product(*(structural.indexes[d] for d in dims)):
+            index = dict(zip(dims, labels, strict=True))
+            e = structural.offshore.estimate(name, **index)
+            assert e.value == float(structural[name].sel(index)), (name, index)
+            assert e.se == float(structural[f"{name}_se"].sel(index)), (name, index)
+    burden = structural.offshore.estimate("burden", country="us", component="total")
+    assert burden.value == float(structural.burden.sel(country="us").sel(component="total"))
+    with pytest.raises(KeyError):
+        structural.offshore.estimate("burden", country="nowhere", component="total")
