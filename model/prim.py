@@ -277,11 +277,12 @@ def _peel_step(
     sorted_ones: np.ndarray | None,
     ranks: np.ndarray,
     idx: np.ndarray,
-    y: np.ndarray,
+    yi: np.ndarray,
     alpha: float,
     min_worlds: float,
 ) -> tuple[int, int, int] | None:
-    """The best peel of the box holding worlds ``idx`` (m,): (input, side, new bound), or None.
+    """The best peel of the box holding worlds ``idx`` (m,) whose targets are ``yi`` (m,):
+    (input, side, new bound), or None.
 
     ``ranks`` (d, n) are every world's inputs as ranks (:class:`Ranked`);
     ``sorted_ranks`` (d, m) holds each input's ranks of the box's worlds in ascending
@@ -289,7 +290,7 @@ def _peel_step(
     has y = 1 (None for another target). Each input may lose ~alpha of the box from its
     low end (side 0) or its high end (side 1); the new bound is a rank, the k-th from
     that end. Where it would remove nothing (ties at that end)
-    it moves to the next distinct value. The peel leaving the highest mean of ``y`` wins,
+    it moves to the next distinct value. The peel leaving the highest mean of ``yi`` wins,
     ties to the one removing fewest worlds, then to the first input and side; peels
     keeping fewer than ``min_worlds`` worlds are not taken. Read off the sorted ranks,
     each cut and count is a lookup; with a 0/1 target each mean is the count of ones
@@ -329,7 +330,7 @@ def _peel_step(
                 mean = (ones - int(np.count_nonzero(sorted_ones[j, lost]))) / count
             else:
                 inside = ranks[j, idx] >= cut if side == 0 else ranks[j, idx] <= cut
-                mean = float(y[idx][inside].mean())
+                mean = float(yi[inside].mean())
             if best is None or (mean, count - m) > best[:2]:
                 best = (mean, count - m, j, side, int(cut))
     if best is None:
@@ -366,7 +367,7 @@ def peel(
         yi = y[idx]
         if yi.size == 0 or yi.mean() >= 1.0 - 1e-12:
             break
-        step = _peel_step(sorted_ranks, sorted_ones, ranks, idx, y, alpha, min_worlds)
+        step = _peel_step(sorted_ranks, sorted_ones, ranks, idx, yi, alpha, min_worlds)
         if step is None:
             break
         j, side, cut = step
