@@ -272,37 +272,45 @@ class Ranked:
         return cls(ranks, values, order)
 
 
+CLOSE = 1e-9
+"""Peels whose means, summed in another order, lie this close to the best are compared
+on their means summed as ``numpy.mean`` sums them (see :func:`_peel_step`)."""
+
+
 def _peel_step(
     sorted_ranks: np.ndarray,
-    sorted_ones: np.ndarray | None,
+    sorted_y: np.ndarray,
     ranks: np.ndarray,
     idx: np.ndarray,
     yi: np.ndarray,
     alpha: float,
     min_worlds: float,
+    binary: bool,
 ) -> tuple[int, int, int] | None:
     """The best peel of the box holding worlds ``idx`` (m,) whose targets are ``yi`` (m,):
     (input, side, new bound), or None.
 
     ``ranks`` (d, n) are every world's inputs as ranks (:class:`Ranked`);
     ``sorted_ranks`` (d, m) holds each input's ranks of the box's worlds in ascending
-    order and, for a 0/1 target, ``sorted_ones`` (d, m) whether each of those worlds
-    has y = 1 (None for another target). Each input may lose ~alpha of the box from its
-    low end (side 0) or its high end (side 1); the new bound is a rank, the k-th from
-    that end. Where it would remove nothing (ties at that end)
-    it moves to the next distinct value. The peel leaving the highest mean of ``yi`` wins,
-    ties to the one removing fewest worlds, then to the first input and side; peels
-    keeping fewer than ``min_worlds`` worlds are not taken. Read off the sorted ranks,
-    each cut and count is a lookup; with a 0/1 target each mean is the count of ones
-    kept over the count of worlds kept, the same float as the mean of the kept values
-    (which a target of other values computes, in world order).
+    order, and ``sorted_y`` (d, m) their targets in that order. Each input may lose
+    ~alpha of the box from its low end (side 0) or its high end (side 1); the new bound
+    is a rank, the k-th from that end. Where it would remove nothing (ties at that end)
+    it moves to the next distinct value. The peel leaving the highest mean of ``yi``
+    wins, ties to the one removing fewest worlds, then to the first input and side;
+    peels keeping fewer than ``min_worlds`` worlds are not taken.
+
+    Read off the sorted ranks, each cut and count is a lookup, and each mean is the
+    box's total less the few percent of targets peeled off. For a 0/1 target
+    (``binary``) those are sums of whole numbers: exact, the same floats as the mean of
+    the kept values. Otherwise the peels within :data:`CLOSE` of the best are compared
+    again on the mean of their kept values in world order, which is what decides.
     """
     d, m = sorted_ranks.shape
     k = max(1, int(np.floor(alpha * m)))
     if k >= m:
         return None
-    ones = None if sorted_ones is None else int(np.count_nonzero(sorted_ones[0]))  # in the box (every row holds them)
-    best: tuple[float, int, int, int, int] | None = None
+    total = float(yi.sum())
+    candidates = []  # (mean, count - m, input, side, cut), in input and side order
     for j in range(d):
         row = sorted_ranks[j]
         for side in (0, 1):
@@ -324,17 +332,23 @@ def _peel_step(
                     cut = row[below - 1]
                 count = int(np.searchsorted(row, cut, side="right"))  # the worlds up to the cut
                 lost = slice(count, m)
-            if count < min_worlds:
-                continue
-            if sorted_ones is not None:  # the ones peeled off are counted: a few percent of the row
-                mean = (ones - int(np.count_nonzero(sorted_ones[j, lost]))) / count
-            else:
-                inside = ranks[j, idx] >= cut if side == 0 else ranks[j, idx] <= cut
-                mean = float(yi[inside].mean())
-            if best is None or (mean, count - m) > best[:2]:
-                best = (mean, count - m, j, side, int(cut))
-    if best is None:
+            if count >= min_worlds:
+                mean = (total - float(sorted_y[j, lost].sum())) / count
+                candidates.append((mean, count - m, j, side, int(cut)))
+    if not candidates:
         return None
+    if not binary:
+        top = max(c[0] for c in candidates)
+        exact = []
+        for mean, fewer, j, side, cut in candidates:
+            if mean >= top - CLOSE:
+                inside = ranks[j, idx] >= cut if side == 0 else ranks[j, idx] <= cut
+                exact.append((float(yi[inside].mean()), fewer, j, side, cut))
+        candidates = exact
+    best = candidates[0]
+    for candidate in candidates[1:]:
+        if candidate[:2] > best[:2]:
+            best = candidate
     return best[2], best[3], best[4]
 
 
@@ -354,20 +368,21 @@ def peel(
     d = x.shape[0]
     ranked = ranked if ranked is not None else Ranked.of(x)
     ranks, values = ranked.ranks, ranked.values
+    binary = bool(np.all((y == 0.0) | (y == 1.0)))
     box = Box.everything(d)
     idx = np.flatnonzero(active)
-    # The box's worlds sorted by each input, with their ranks and (for a 0/1 target)
-    # whether y = 1 in that order; each peel drops the same worlds from every row.
+    # The box's worlds sorted by each input, with their ranks and targets in that
+    # order; each peel drops the same worlds from every row.
     orders = ranked.order[active[ranked.order]].reshape(d, idx.size)
     sorted_ranks = np.take_along_axis(ranks, orders, axis=1)
-    sorted_ones = (y == 1.0)[orders] if np.all((y == 0.0) | (y == 1.0)) else None
+    sorted_y = y[orders]
     trajectory = [_stats(box, active, y, n, y_total)]
     min_worlds = mass_min * n
     while True:
         yi = y[idx]
         if yi.size == 0 or yi.mean() >= 1.0 - 1e-12:
             break
-        step = _peel_step(sorted_ranks, sorted_ones, ranks, idx, yi, alpha, min_worlds)
+        step = _peel_step(sorted_ranks, sorted_y, ranks, idx, yi, alpha, min_worlds, binary)
         if step is None:
             break
         j, side, cut = step
@@ -378,8 +393,7 @@ def peel(
         kept = inside[orders]
         orders = orders[kept].reshape(d, idx.size)
         sorted_ranks = sorted_ranks[kept].reshape(d, idx.size)
-        if sorted_ones is not None:
-            sorted_ones = sorted_ones[kept].reshape(d, idx.size)
+        sorted_y = sorted_y[kept].reshape(d, idx.size)
         trajectory.append(_stats(box, inside, y, n, y_total))
     return trajectory
 
