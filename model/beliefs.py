@@ -141,9 +141,9 @@ def reach_probability(
         inverse_tau = np.sqrt(tau0_sq + spread_sq) / (prior.sd * spread)
         if log_capability is None:
             np.log(outlay + base, out=out)
+            out -= log_median
         else:
-            np.copyto(out, log_capability)
-        out -= log_median
+            np.subtract(log_capability, log_median, out=out)
         out *= inverse_tau
     ndtr(out, out=out)
     # A point belief (spread 0, or too small to divide by) and the undefined 0/0 (zero
