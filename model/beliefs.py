@@ -182,8 +182,8 @@ def perceive(
     the log-noise of both partners' reading of the threshold.
     """
     holds = np.empty((2, *outlay.shape))
-    intervenes = np.zeros_like(holds)
     met = np.empty(outlay.shape) if threshold is not None else None
+    intervenes = np.zeros_like(holds) if met is None else np.empty_like(holds)  # else every row is written below
     with np.errstate(divide="ignore"):
         log_deterrent = np.log(outlay + deterrent)
         log_contribution = None if threshold is None else np.log(outlay + counted)
