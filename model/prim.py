@@ -345,10 +345,7 @@ def _peel_step(
                 inside = ranks[j, idx] >= cut if side == 0 else ranks[j, idx] <= cut
                 exact.append((float(yi[inside].mean()), fewer, j, side, cut))
         candidates = exact
-    best = candidates[0]
-    for candidate in candidates[1:]:
-        if candidate[:2] > best[:2]:
-            best = candidate
+    best = max(candidates, key=lambda c: c[:2])  # the first of equals: input and side order
     return best[2], best[3], best[4]
 
 
